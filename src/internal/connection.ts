@@ -1,0 +1,254 @@
+import { Observable, Subject, type Subscription } from 'rxjs';
+import { CloseCode } from './close-code';
+import type { WebSocketMessage } from './codec';
+import { connectionOutcome, type ConnectionOutcome, type LocalClose } from './connection-outcome';
+import type { SendQueue } from './send-queue';
+import { wireCloseCode } from './substitute-close-code';
+import type { TransportEnd, TransportFailure, TransportListener, TransportSocket } from './transport/transport';
+import type { ResolvedConfig } from './websocket-task-config';
+import { WebSocketTaskError } from './websocket-task-error';
+
+/** Where one connection is. */
+export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
+
+/** What a connection tells the task that owns it. */
+export interface ConnectionHost<T> {
+  readonly config: ResolvedConfig<T>;
+  readonly queue: SendQueue<T>;
+  opened(protocol: string, extensions: string): void;
+  closing(closeCode: number, closeReason: string): void;
+  /** The connection ended; the host records the outcome, then the connection notifies subscribers. */
+  ended(outcome: ConnectionOutcome, undelivered: readonly unknown[]): void;
+}
+
+interface PendingPing {
+  readonly sentAt: number;
+  readonly resolve: (roundTripTime: number) => void;
+  readonly reject: (error: WebSocketTaskError) => void;
+}
+
+/**
+ * One WebSocket connection: the state machine connecting → open → closing → closed,
+ * inbound decoding, the close handshake and its timeout, pings, and the outcome.
+ * Subscribers of `output` see its messages and its end. A task runs one at a time.
+ */
+export class Connection<T> implements TransportListener {
+  state: ConnectionState;
+  readonly output = new Subject<T>();
+  readonly #host: ConnectionHost<T>;
+  readonly #socket: TransportSocket;
+  #localClose: LocalClose | undefined;
+  #localFailure: TransportFailure | undefined;
+  /** Values whose encoding threw: never queued, reported as undelivered. */
+  readonly #unencodable: T[] = [];
+  #closeTimer: Subscription | undefined;
+  readonly #pings = new Map<number, PendingPing>();
+  #nextPingId = 0;
+  /** Messages that arrived before the first subscriber of a wrapped socket; `null` once delivered. */
+  #held: T[] | null;
+
+  constructor(
+    host: ConnectionHost<T>,
+    open: (listener: TransportListener) => TransportSocket,
+    alreadyOpen = false,
+    holdInbound = false,
+  ) {
+    this.#host = host;
+    this.state = alreadyOpen ? 'open' : 'connecting';
+    this.#held = holdInbound ? [] : null;
+    this.#socket = open(this);
+    if (holdInbound) this.#socket.pause?.();
+  }
+
+  /** The close-code rules of the socket. */
+  get closeCodeRules(): TransportSocket['closeCodeRules'] {
+    return this.#socket.closeCodeRules;
+  }
+
+  /** Bytes the socket has not yet written, plus bytes waiting in the send queue. */
+  get bufferedAmount(): number {
+    return this.#socket.bufferedAmount + this.#host.queue.bytes;
+  }
+
+  /** Sends now if the connection is open and nothing waits before this value; `false` otherwise. */
+  trySend(data: WebSocketMessage): boolean {
+    return this.state === 'open' && this.#host.queue.length === 0 && this.#socket.send(data);
+  }
+
+  /**
+   * Starts the close handshake, or, while connecting, remembers it for the moment the
+   * connection opens (so the peer sees the code). The first close asked for wins.
+   * `release` (the last subscriber left) aborts a connection that has not opened.
+   */
+  close(code: number, reason: string, kind: LocalClose['kind'], cause?: unknown): void {
+    if (this.#localClose || this.#localFailure || this.state === 'closing' || this.state === 'closed') return;
+    this.#localClose = { code, reason, kind, cause, started: false };
+    if (this.state === 'open') this.#startClose(code, reason);
+    else if (kind === 'release') {
+      this.#localClose.started = true;
+      this.#socket.terminate();
+    }
+  }
+
+  /** Fails the connection with a failure this side detected: close with its code, or drop (1006). */
+  fail(failure: TransportFailure, unencodable?: T): void {
+    if (unencodable !== undefined) this.#unencodable.push(unencodable);
+    if (this.#localFailure || this.#localClose?.started || this.state === 'closed') return;
+    this.#localFailure = failure;
+    if (failure.closeCode === CloseCode.abnormalClosure) this.#socket.terminate();
+    else if (this.state === 'open') this.#startClose(failure.closeCode, failure.closeReason ?? '');
+  }
+
+  /** Sends a ping; emits the round-trip time in milliseconds once the pong arrives. */
+  ping(): Observable<number> {
+    return new Observable<number>((subscriber) => {
+      const { scheduler, pingTimeout } = this.#host.config;
+      const id = this.#nextPingId++ >>> 0;
+      const payload = new Uint8Array(4);
+      new DataView(payload.buffer).setUint32(0, id);
+      if (this.state !== 'open') {
+        subscriber.error(new WebSocketTaskError('ERR_NOT_OPEN', 'sendPing needs an open connection.'));
+        return;
+      }
+      if (!this.#socket.ping(payload)) {
+        subscriber.error(
+          new WebSocketTaskError('ERR_PING_UNSUPPORTED', 'This socket has no ping API (WHATWG sockets cannot ping).'),
+        );
+        return;
+      }
+      this.#pings.set(id, {
+        sentAt: scheduler.now(),
+        resolve: (roundTripTime) => {
+          subscriber.next(roundTripTime);
+          subscriber.complete();
+        },
+        reject: (error) => subscriber.error(error),
+      });
+      const timeout = scheduler.schedule(() => {
+        subscriber.error(new WebSocketTaskError('ERR_PING_TIMEOUT', `No pong within ${pingTimeout} ms.`));
+      }, pingTimeout);
+      return () => {
+        this.#pings.delete(id);
+        timeout.unsubscribe();
+      };
+    });
+  }
+
+  /** The first subscriber is here: deliver held messages and let a paused (wrapped) socket read on. */
+  resume(): void {
+    const held = this.#held;
+    if (held === null) return;
+    this.#held = null;
+    for (const value of held) this.output.next(value);
+    this.#socket.resume?.();
+  }
+
+  // TransportListener
+
+  onOpen(protocol: string, extensions: string): void {
+    this.state = 'open';
+    this.#host.opened(protocol, extensions);
+    const failure = this.#localFailure;
+    if (failure) {
+      this.#startClose(failure.closeCode, failure.closeReason ?? '');
+      return;
+    }
+    const close = this.#localClose;
+    if (close === undefined || close.kind === 'complete') this.#flush();
+    if (close) this.#startClose(close.code, close.reason);
+  }
+
+  onMessage(data: WebSocketMessage): void {
+    if (this.#localFailure) return;
+    const { decode, accepts } = this.#host.config;
+    if (decode === null) {
+      this.#deliver(data as T);
+      return;
+    }
+    if (accepts !== 'any' && (accepts === 'text') !== (typeof data === 'string')) {
+      this.fail({
+        code: 'ERR_UNSUPPORTED_DATA',
+        closeCode: CloseCode.unsupportedData,
+        message: `A ${typeof data === 'string' ? 'text' : 'binary'} message reached a codec that accepts only ${accepts} messages.`,
+        closeReason: `${accepts} messages only`,
+      });
+      return;
+    }
+    let value: T;
+    try {
+      value = decode(data);
+    } catch (error) {
+      this.fail({
+        code: 'ERR_DESERIALIZE',
+        closeCode: CloseCode.invalidFramePayloadData,
+        message: `The deserializer threw on an inbound message: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
+        closeReason: 'message could not be decoded',
+      });
+      return;
+    }
+    this.#deliver(value);
+  }
+
+  #deliver(value: T): void {
+    const held = this.#held;
+    if (held === null) {
+      this.output.next(value);
+      return;
+    }
+    if (held.length < this.#host.config.maxQueuedMessages) held.push(value);
+    else
+      this.fail({
+        code: 'ERR_QUEUE_OVERFLOW',
+        closeCode: CloseCode.policyViolation,
+        message: `More than ${held.length} messages arrived before the wrapped socket's first subscriber.`,
+        closeReason: 'too many unread messages',
+      });
+  }
+
+  onPong(payload: Uint8Array): void {
+    if (payload.byteLength !== 4) return;
+    const id = new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0);
+    const pending = this.#pings.get(id);
+    if (pending === undefined) return;
+    this.#pings.delete(id);
+    pending.resolve(this.#host.config.scheduler.now() - pending.sentAt);
+  }
+
+  onFailure(failure: TransportFailure): void {
+    this.fail(failure);
+  }
+
+  onEnd(end: TransportEnd): void {
+    this.state = 'closed';
+    this.#closeTimer?.unsubscribe();
+    const { queue, config } = this.#host;
+    const queued = config.replayQueue ? queue.values() : queue.clear();
+    const undelivered = [...queued, ...this.#unencodable];
+    const outcome = connectionOutcome(end, this.#localFailure, this.#localClose, undelivered);
+    this.#host.ended(outcome, undelivered);
+    for (const ping of this.#pings.values()) {
+      ping.reject(new WebSocketTaskError('ERR_NOT_OPEN', 'The connection ended before the pong arrived.'));
+    }
+    this.#pings.clear();
+    if (outcome.error) this.output.error(outcome.error);
+    else this.output.complete();
+  }
+
+  #flush(): void {
+    const { queue } = this.#host;
+    for (let data = queue.peek(); data !== undefined; data = queue.peek()) {
+      if (!this.#socket.send(data)) return;
+      queue.shift();
+    }
+  }
+
+  #startClose(code: number, reason: string): void {
+    if (this.#localClose) this.#localClose.started = true;
+    this.state = 'closing';
+    this.#host.closing(code, reason);
+    this.#socket.close(wireCloseCode(code, this.#socket.closeCodeRules), reason);
+    const { scheduler, closeTimeout } = this.#host.config;
+    this.#closeTimer = scheduler.schedule(() => this.#socket.terminate(), closeTimeout);
+  }
+}

@@ -1,0 +1,130 @@
+import type { WebSocketMessage } from './codec';
+import { adaptExistingSocket, defaultTransport, transportForConstructor } from './platform';
+import type { Transport } from './transport/transport';
+import { ReadyState, isWsSocket, type WebSocketLike } from './transport/websocket-like';
+import { resolveConfig, type WebSocketTaskConfig } from './websocket-task-config';
+import { WebSocketTaskError } from './websocket-task-error';
+import { WebSocketTask } from './websocket-task';
+
+/**
+ * The config of a task around a socket that already exists (e.g. one a server accepted):
+ * the task options without those of opening a connection.
+ */
+export type WebSocketTaskSocketConfig<T = WebSocketMessage> = Omit<
+  WebSocketTaskConfig<T>,
+  'url' | 'protocols' | 'WebSocketCtor' | 'node'
+> & {
+  /** An open (or opening) WHATWG or `ws` socket. */
+  readonly socket: WebSocketLike;
+};
+
+/**
+ * Creates a {@link WebSocketTask}: a Subject over a WebSocket connection with typed close
+ * codes. Pass a URL, a config, or an existing socket to wrap (e.g. one a `ws` server
+ * accepted). Nothing connects until the first subscription.
+ *
+ * Throws `ERR_INVALID_CONFIG` at once for a URL that is not `ws:`/`wss:` (or `http:`/`https:`)
+ * or an unusable option.
+ *
+ * @example
+ * ```ts
+ * import { fromWebSocketTask, jsonCodec, CloseCode } from 'rxjs-websocket-task';
+ * import { retry } from 'rxjs';
+ *
+ * const prices = fromWebSocketTask({ url: 'wss://example.com/prices', codec: jsonCodec<{ price: number }>() });
+ * prices.pipe(retry({ count: 3, delay: 1000 })).subscribe({
+ *   next: ({ price }) => console.log(price),
+ *   error: (e) => console.log(`ended: ${e.closeCode} ${e.closeReason}`),
+ * });
+ * prices.next({ subscribe: 'BTC' } as never);
+ * ```
+ * @param target a `ws:`/`wss:` URL, a config, or an open socket
+ * @return a task; subscribe to connect
+ */
+export function fromWebSocketTask(target: string | URL | WebSocketLike): WebSocketTask<WebSocketMessage>;
+export function fromWebSocketTask<T = WebSocketMessage>(
+  config: WebSocketTaskConfig<T> | WebSocketTaskSocketConfig<T>,
+): WebSocketTask<T>;
+export function fromWebSocketTask<T>(
+  target: string | URL | WebSocketLike | WebSocketTaskConfig<T> | WebSocketTaskSocketConfig<T>,
+): WebSocketTask<T> {
+  if (typeof target === 'string' || target instanceof URL) return connectTask<T>({ url: target });
+  if (isSocket(target)) return wrapTask<T>({ socket: target });
+  if (typeof target === 'object' && target !== null && 'socket' in target) return wrapTask(target);
+  if (typeof target === 'object' && target !== null && 'url' in target) return connectTask(target);
+  throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'fromWebSocketTask takes a URL, a config with `url` or `socket`, or a socket.');
+}
+
+/** @internal Creates a task over any transport; the marble kit's virtual peer is one. */
+export function createConnectingTask<T>(config: WebSocketTaskConfig<T>, transport: Transport): WebSocketTask<T> {
+  const resolved = resolveConfig<T>(checkOptions<T, typeof config>(config));
+  const request = {
+    url: parseWebSocketUrl(config.url),
+    protocols: resolved.protocols,
+    maximumMessageSize: resolved.maximumMessageSize,
+    node: resolved.node,
+  };
+  return new WebSocketTask(resolved, {
+    kind: 'connect',
+    url: request.url,
+    closeCodeRules: transport.closeCodeRules,
+    open: (listener) => transport.connect(request, listener),
+  });
+}
+
+function connectTask<T>(config: WebSocketTaskConfig<T>): WebSocketTask<T> {
+  const transport = config.WebSocketCtor ? transportForConstructor(config.WebSocketCtor) : defaultTransport();
+  return createConnectingTask(config, transport);
+}
+
+function wrapTask<T>(config: WebSocketTaskSocketConfig<T>): WebSocketTask<T> {
+  const { socket } = config;
+  if (socket.readyState !== ReadyState.open && socket.readyState !== ReadyState.connecting) {
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The socket to wrap is ${socket.readyState === ReadyState.closing ? 'closing' : 'closed'}; pass an open one.`);
+  }
+  const resolved = resolveConfig<T>(checkOptions<T, typeof config>(config));
+  return new WebSocketTask(resolved, {
+    kind: 'wrap',
+    url: (socket as { url?: string }).url ?? '',
+    closeCodeRules: isWsSocket(socket) ? 'rfc6455' : 'whatwg',
+    alreadyOpen: socket.readyState === ReadyState.open,
+    open: (listener) => adaptExistingSocket(socket, listener, resolved.maximumMessageSize),
+  });
+}
+
+function isSocket(target: object): target is WebSocketLike {
+  return 'readyState' in target && typeof (target as { send?: unknown }).send === 'function';
+}
+
+/** Parses and checks a WebSocket URL; `http(s):` becomes `ws(s):` as WHATWG does. */
+export function parseWebSocketUrl(input: string | URL): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `Not a valid URL: "${String(input)}". Use an absolute ws: or wss: URL.`);
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The URL scheme must be ws: or wss:, not ${url.protocol} ("${url.href}").`);
+  }
+  if (url.hash !== '') {
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `A WebSocket URL cannot have a fragment ("${url.hash}").`);
+  }
+  return url.href;
+}
+
+function checkOptions<T, C extends Partial<WebSocketTaskConfig<T>>>(config: C): C {
+  const positive = ['maximumMessageSize', 'maxQueuedMessages', 'maxQueuedBytes', 'closeTimeout', 'pingTimeout'] as const;
+  for (const name of positive) {
+    const value = config[name];
+    if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+      throw new WebSocketTaskError('ERR_INVALID_CONFIG', `${name} must be a positive number, not ${String(value)}.`);
+    }
+  }
+  if (config.codec !== undefined && (config.serializer !== undefined || config.deserializer !== undefined)) {
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'Pass either codec or serializer/deserializer, not both.');
+  }
+  return config;
+}

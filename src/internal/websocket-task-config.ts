@@ -1,0 +1,129 @@
+import { asyncScheduler, type NextObserver, type SchedulerLike } from 'rxjs';
+import { rawCodec, type WebSocketCodec, type WebSocketMessage } from './codec';
+import type { NodeSocketOptions } from './transport/transport';
+import type { WebSocketConstructorLike } from './transport/websocket-like';
+
+/** What an `rxjs/webSocket` serializer may return. */
+export type SerializedMessage = string | ArrayBufferLike | ArrayBufferView;
+
+/**
+ * The configuration of a task. Only `url` is required.
+ *
+ * @example
+ * ```ts
+ * import { fromWebSocketTask, jsonCodec } from 'rxjs-websocket-task';
+ *
+ * const task = fromWebSocketTask({
+ *   url: 'wss://example.com/feed',
+ *   protocols: ['feed.v2'],
+ *   codec: jsonCodec<{ type: string }>(),
+ *   maximumMessageSize: 4 * 1024 * 1024,
+ *   node: { headers: { authorization: 'Bearer …' } },
+ * });
+ * ```
+ */
+export interface WebSocketTaskConfig<T = WebSocketMessage> {
+  /** `ws:` or `wss:` URL (`http:`/`https:` are taken as `ws:`/`wss:`, as WHATWG does). */
+  readonly url: string | URL;
+  /** Subprotocols to offer. */
+  readonly protocols?: string | readonly string[];
+  /**
+   * The largest inbound message in bytes; a larger one closes the connection with
+   * `messageTooBig` (1009). Default 1,048,576 (1 MiB), as Apple's. Enforced before
+   * buffering on Node, after receipt in browsers.
+   */
+  readonly maximumMessageSize?: number;
+  /** How values become messages and back; default {@link rawCodec}. Not together with serializer/deserializer. */
+  readonly codec?: WebSocketCodec<T>;
+  /** `rxjs/webSocket`'s serializer, for migration. Default: send the value as it is. */
+  readonly serializer?: (value: T) => SerializedMessage;
+  /** `rxjs/webSocket`'s deserializer, for migration: it receives an object with `data`. */
+  readonly deserializer?: (event: { readonly data: WebSocketMessage }) => T;
+  /** Any WHATWG-compatible WebSocket constructor (or `ws`'s), as in `rxjs/webSocket`. */
+  readonly WebSocketCtor?: WebSocketConstructorLike;
+  /** Most values waiting for a connection; default 10,000. */
+  readonly maxQueuedMessages?: number;
+  /** Most encoded bytes waiting for a connection; default 16 MiB. */
+  readonly maxQueuedBytes?: number;
+  /**
+   * Keep values still queued when a connection ends, to send them on the next connection
+   * (`retry`, `repeat`, re-subscribe). Default `true`; with `false` they are removed and
+   * reported only as `undelivered`.
+   */
+  readonly replayQueue?: boolean;
+  /** Milliseconds to wait for the peer's Close frame before dropping the connection; default 10,000. */
+  readonly closeTimeout?: number;
+  /** Milliseconds `sendPing` waits for the pong; default 10,000. */
+  readonly pingTimeout?: number;
+  /** The scheduler of every timer (close and ping timeouts); default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Node-only socket options (headers, TLS, …), ignored by WHATWG sockets. */
+  readonly node?: NodeSocketOptions;
+  /** `rxjs/webSocket` compatibility: told when the connection opens. */
+  readonly openObserver?: NextObserver<{ readonly type: 'open' }>;
+  /** `rxjs/webSocket` compatibility: told when this side starts closing. */
+  readonly closingObserver?: NextObserver<void>;
+  /** `rxjs/webSocket` compatibility: told how the connection closed. */
+  readonly closeObserver?: NextObserver<{ readonly code: number; readonly reason: string; readonly wasClean: boolean }>;
+}
+
+/** The config with every default applied and the codec in one form. */
+export interface ResolvedConfig<T> {
+  readonly protocols: readonly string[];
+  readonly maximumMessageSize: number;
+  readonly encode: ((value: T) => WebSocketMessage) | null;
+  readonly decode: ((data: WebSocketMessage) => T) | null;
+  readonly accepts: 'text' | 'binary' | 'any';
+  readonly maxQueuedMessages: number;
+  readonly maxQueuedBytes: number;
+  readonly replayQueue: boolean;
+  readonly closeTimeout: number;
+  readonly pingTimeout: number;
+  readonly scheduler: SchedulerLike;
+  readonly node: NodeSocketOptions;
+  readonly openObserver: NextObserver<{ readonly type: 'open' }> | undefined;
+  readonly closingObserver: NextObserver<void> | undefined;
+  readonly closeObserver:
+    | NextObserver<{ readonly code: number; readonly reason: string; readonly wasClean: boolean }>
+    | undefined;
+}
+
+/** Defaults, named. */
+export const Defaults = {
+  maximumMessageSize: 1_048_576,
+  maxQueuedMessages: 10_000,
+  maxQueuedBytes: 16 * 1_048_576,
+  closeTimeout: 10_000,
+  pingTimeout: 10_000,
+} as const;
+
+/** Applies defaults; the codec (or serializer pair) becomes one encode/decode pair, `null` for identity. */
+export function resolveConfig<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConfig<T> {
+  const codec = config.codec;
+  const identity = codec === undefined || codec === (rawCodec as unknown);
+  const serializer = config.serializer;
+  const deserializer = config.deserializer;
+  return {
+    protocols: typeof config.protocols === 'string' ? [config.protocols] : [...(config.protocols ?? [])],
+    maximumMessageSize: config.maximumMessageSize ?? Defaults.maximumMessageSize,
+    encode: serializer ? (value) => toWireMessage(serializer(value)) : identity ? null : codec.encode.bind(codec),
+    decode: deserializer ? (data) => deserializer({ data }) : identity ? null : codec.decode.bind(codec),
+    accepts: deserializer ? 'any' : (codec?.accepts ?? 'any'),
+    maxQueuedMessages: config.maxQueuedMessages ?? Defaults.maxQueuedMessages,
+    maxQueuedBytes: config.maxQueuedBytes ?? Defaults.maxQueuedBytes,
+    replayQueue: config.replayQueue ?? true,
+    closeTimeout: config.closeTimeout ?? Defaults.closeTimeout,
+    pingTimeout: config.pingTimeout ?? Defaults.pingTimeout,
+    scheduler: config.scheduler ?? asyncScheduler,
+    node: config.node ?? {},
+    openObserver: config.openObserver,
+    closingObserver: config.closingObserver,
+    closeObserver: config.closeObserver,
+  };
+}
+
+function toWireMessage(data: SerializedMessage): WebSocketMessage {
+  if (typeof data === 'string' || data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}

@@ -1,0 +1,34 @@
+import type { CloseCode } from './close-code';
+import type { WebSocketTaskError } from './websocket-task-error';
+
+/** Where a task's connection is: `idle` before the first, `closed` after one ended. */
+export type WebSocketTaskState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+
+/**
+ * One step of a task's lifecycle, as `task.lifecycle` emits it.
+ *
+ * @example
+ * ```ts
+ * import { fromWebSocketTask } from 'rxjs-websocket-task';
+ *
+ * const task = fromWebSocketTask('wss://example.com');
+ * task.lifecycle.subscribe((event) => {
+ *   if (event.type === 'closed') console.log('closed with', event.closeCode, event.closeReason);
+ * });
+ * ```
+ */
+export type WebSocketTaskEvent =
+  | { readonly type: 'connecting'; readonly url: string }
+  | { readonly type: 'open'; readonly protocol: string; readonly extensions: string }
+  /** A close handshake this side started, with the code the task reports (the wire may carry a browser substitute). */
+  | { readonly type: 'closing'; readonly closeCode: CloseCode; readonly closeReason: string }
+  | {
+      readonly type: 'closed';
+      readonly closeCode: CloseCode;
+      readonly closeReason: string;
+      readonly wasClean: boolean;
+      /** The error subscribers received; absent when they completed. */
+      readonly error?: WebSocketTaskError;
+      /** Values accepted by `next()` and not handed to a socket. */
+      readonly undelivered: readonly unknown[];
+    };
