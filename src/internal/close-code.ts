@@ -135,9 +135,8 @@ export function closeCodeRange(code: number): CloseCodeRange {
  */
 export function isValidWireCloseCode(code: number): boolean {
   return (
-    (code >= 1000 && code <= 1003) ||
-    (code >= 1007 && code <= 1014) ||
-    (code >= 3000 && code <= 4999)
+    Number.isInteger(code) &&
+    ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999))
   );
 }
 
@@ -154,8 +153,9 @@ export function isValidWireCloseCode(code: number): boolean {
  * ```
  */
 export function isSendableCloseCode(code: number, rules: CloseCodeRules = 'rfc6455'): boolean {
-  if (!Number.isInteger(code)) return false;
-  if (rules === 'whatwg') return code === CloseCode.normalClosure || (code >= 3000 && code <= 4999);
+  if (rules === 'whatwg') {
+    return Number.isInteger(code) && (code === CloseCode.normalClosure || (code >= 3000 && code <= 4999));
+  }
   return isValidWireCloseCode(code);
 }
 
