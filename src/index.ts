@@ -23,3 +23,5 @@ export {
   type WebSocketTaskErrorDetails,
 } from './internal/websocket-task-error';
 export type { WebSocketTaskEvent, WebSocketTaskState } from './internal/websocket-task-event';
+export type { HeartbeatConfig } from './internal/heartbeat-config';
+export { defaultReconnectCodes, type ReconnectConfig } from './internal/reconnect-policy';

@@ -1,4 +1,4 @@
-import { Observable, Subject, type Subscription } from 'rxjs';
+import { Observable, type SchedulerAction, type Subscription } from 'rxjs';
 import { CloseCode } from './close-code';
 import type { WebSocketMessage } from './codec';
 import { connectionOutcome, type ConnectionOutcome, type LocalClose } from './connection-outcome';
@@ -16,9 +16,10 @@ export interface ConnectionHost<T> {
   readonly config: ResolvedConfig<T>;
   readonly queue: SendQueue<T>;
   opened(protocol: string, extensions: string): void;
+  message(value: T): void;
   closing(closeCode: number, closeReason: string): void;
-  /** The connection ended; the host records the outcome, then the connection notifies subscribers. */
-  ended(outcome: ConnectionOutcome, undelivered: readonly unknown[]): void;
+  /** Called once, last: how the connection ended, what it could not send, and how many values it handed to the socket. */
+  ended(outcome: ConnectionOutcome, undelivered: readonly unknown[], sent: number): void;
 }
 
 interface PendingPing {
@@ -29,21 +30,25 @@ interface PendingPing {
 
 /**
  * One WebSocket connection: the state machine connecting → open → closing → closed,
- * inbound decoding, the close handshake and its timeout, pings, and the outcome.
- * Subscribers of `output` see its messages and its end. A task runs one at a time.
+ * inbound decoding, the close handshake and its timeout, pings and the heartbeat, and the
+ * outcome. A task runs one at a time and hands its messages and its end to subscribers.
  */
 export class Connection<T> implements TransportListener {
   state: ConnectionState;
-  readonly output = new Subject<T>();
   readonly #host: ConnectionHost<T>;
+  readonly #config: ResolvedConfig<T>;
   readonly #socket: TransportSocket;
   #localClose: LocalClose | undefined;
   #localFailure: TransportFailure | undefined;
   /** Values whose encoding threw: never queued, reported as undelivered. */
   readonly #unencodable: T[] = [];
-  #closeTimer: Subscription | undefined;
+  /** Every timer of this connection (close timeout, heartbeat, pings), cancelled at the end. */
+  readonly #timers = new Set<Subscription>();
   readonly #pings = new Map<number, PendingPing>();
   #nextPingId = 0;
+  /** Values handed to the socket. */
+  #sent = 0;
+  #awaitingAppPong: Subscription | undefined;
   /** Messages that arrived before the first subscriber of a wrapped socket; `null` once delivered. */
   #held: T[] | null;
 
@@ -54,10 +59,12 @@ export class Connection<T> implements TransportListener {
     holdInbound = false,
   ) {
     this.#host = host;
+    this.#config = host.config;
     this.state = alreadyOpen ? 'open' : 'connecting';
     this.#held = holdInbound ? [] : null;
     this.#socket = open(this);
     if (holdInbound) this.#socket.pause?.();
+    if (alreadyOpen) this.#startHeartbeat();
   }
 
   /** The close-code rules of the socket. */
@@ -72,7 +79,9 @@ export class Connection<T> implements TransportListener {
 
   /** Sends now if the connection is open and nothing waits before this value; `false` otherwise. */
   trySend(data: WebSocketMessage): boolean {
-    return this.state === 'open' && this.#host.queue.length === 0 && this.#socket.send(data);
+    if (this.state !== 'open' || this.#host.queue.length !== 0 || !this.#socket.send(data)) return false;
+    this.#sent++;
+    return true;
   }
 
   /**
@@ -99,23 +108,23 @@ export class Connection<T> implements TransportListener {
     else if (this.state === 'open') this.#startClose(failure.closeCode, failure.closeReason ?? '');
   }
 
-  /** Sends a ping; emits the round-trip time in milliseconds once the pong arrives. */
-  ping(): Observable<number> {
+  /** Sends a protocol ping; emits the round-trip time in milliseconds once the pong arrives. */
+  ping(timeout = this.#config.pingTimeout): Observable<number> {
     return new Observable<number>((subscriber) => {
-      const { scheduler, pingTimeout } = this.#host.config;
-      const id = this.#nextPingId++ >>> 0;
-      const payload = new Uint8Array(4);
-      new DataView(payload.buffer).setUint32(0, id);
       if (this.state !== 'open') {
         subscriber.error(new WebSocketTaskError('ERR_NOT_OPEN', 'sendPing needs an open connection.'));
         return;
       }
+      const id = this.#nextPingId++ >>> 0;
+      const payload = new Uint8Array(4);
+      new DataView(payload.buffer).setUint32(0, id);
       if (!this.#socket.ping(payload)) {
         subscriber.error(
           new WebSocketTaskError('ERR_PING_UNSUPPORTED', 'This socket has no ping API (WHATWG sockets cannot ping).'),
         );
         return;
       }
+      const { scheduler } = this.#config;
       this.#pings.set(id, {
         sentAt: scheduler.now(),
         resolve: (roundTripTime) => {
@@ -124,23 +133,35 @@ export class Connection<T> implements TransportListener {
         },
         reject: (error) => subscriber.error(error),
       });
-      const timeout = scheduler.schedule(() => {
-        subscriber.error(new WebSocketTaskError('ERR_PING_TIMEOUT', `No pong within ${pingTimeout} ms.`));
-      }, pingTimeout);
+      const timer = this.#schedule(() => {
+        subscriber.error(new WebSocketTaskError('ERR_PING_TIMEOUT', `No pong within ${timeout} ms.`));
+      }, timeout);
       return () => {
         this.#pings.delete(id);
-        timeout.unsubscribe();
+        this.#cancel(timer);
       };
     });
   }
 
   /** The first subscriber is here: deliver held messages and let a paused (wrapped) socket read on. */
-  resume(): void {
+  deliverHeld(): void {
     const held = this.#held;
     if (held === null) return;
     this.#held = null;
-    for (const value of held) this.output.next(value);
+    for (const value of held) this.#host.message(value);
     this.#socket.resume?.();
+  }
+
+  /** Stops reading from the network (Node); `false` where the socket cannot pause. */
+  pause(): boolean {
+    if (this.#socket.pause === undefined) return false;
+    this.#socket.pause();
+    return true;
+  }
+
+  /** Reads from the network again after `pause()`. */
+  resume(): void {
+    if (this.#held === null) this.#socket.resume?.();
   }
 
   // TransportListener
@@ -156,11 +177,12 @@ export class Connection<T> implements TransportListener {
     const close = this.#localClose;
     if (close === undefined || close.kind === 'complete') this.#flush();
     if (close) this.#startClose(close.code, close.reason);
+    else this.#startHeartbeat();
   }
 
   onMessage(data: WebSocketMessage): void {
     if (this.#localFailure) return;
-    const { decode, accepts } = this.#host.config;
+    const { decode, accepts } = this.#config;
     if (decode === null) {
       this.#deliver(data as T);
       return;
@@ -190,13 +212,43 @@ export class Connection<T> implements TransportListener {
     this.#deliver(value);
   }
 
+  onPong(payload: Uint8Array): void {
+    if (payload.byteLength !== 4) return;
+    const id = new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0);
+    const pending = this.#pings.get(id);
+    if (pending === undefined) return;
+    this.#pings.delete(id);
+    pending.resolve(this.#config.scheduler.now() - pending.sentAt);
+  }
+
+  onFailure(failure: TransportFailure): void {
+    this.fail(failure);
+  }
+
+  onEnd(end: TransportEnd): void {
+    this.state = 'closed';
+    for (const timer of this.#timers) timer.unsubscribe();
+    this.#timers.clear();
+    const { queue } = this.#host;
+    const queued = this.#config.replayQueue ? queue.values() : queue.clear();
+    const undelivered = [...queued, ...this.#unencodable];
+    const outcome = connectionOutcome(end, this.#localFailure, this.#localClose, undelivered);
+    for (const ping of this.#pings.values()) {
+      ping.reject(new WebSocketTaskError('ERR_NOT_OPEN', 'The connection ended before the pong arrived.'));
+    }
+    this.#pings.clear();
+    this.#host.ended(outcome, undelivered, this.#sent);
+  }
+
   #deliver(value: T): void {
     const held = this.#held;
     if (held === null) {
-      this.output.next(value);
+      const heartbeat = this.#config.heartbeat;
+      if (heartbeat?.isPong !== undefined && heartbeat.isPong(value)) this.#appPongArrived();
+      else this.#host.message(value);
       return;
     }
-    if (held.length < this.#host.config.maxQueuedMessages) held.push(value);
+    if (held.length < this.#config.maxQueuedMessages) held.push(value);
     else
       this.fail({
         code: 'ERR_QUEUE_OVERFLOW',
@@ -206,40 +258,12 @@ export class Connection<T> implements TransportListener {
       });
   }
 
-  onPong(payload: Uint8Array): void {
-    if (payload.byteLength !== 4) return;
-    const id = new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0);
-    const pending = this.#pings.get(id);
-    if (pending === undefined) return;
-    this.#pings.delete(id);
-    pending.resolve(this.#host.config.scheduler.now() - pending.sentAt);
-  }
-
-  onFailure(failure: TransportFailure): void {
-    this.fail(failure);
-  }
-
-  onEnd(end: TransportEnd): void {
-    this.state = 'closed';
-    this.#closeTimer?.unsubscribe();
-    const { queue, config } = this.#host;
-    const queued = config.replayQueue ? queue.values() : queue.clear();
-    const undelivered = [...queued, ...this.#unencodable];
-    const outcome = connectionOutcome(end, this.#localFailure, this.#localClose, undelivered);
-    this.#host.ended(outcome, undelivered);
-    for (const ping of this.#pings.values()) {
-      ping.reject(new WebSocketTaskError('ERR_NOT_OPEN', 'The connection ended before the pong arrived.'));
-    }
-    this.#pings.clear();
-    if (outcome.error) this.output.error(outcome.error);
-    else this.output.complete();
-  }
-
   #flush(): void {
     const { queue } = this.#host;
     for (let data = queue.peek(); data !== undefined; data = queue.peek()) {
       if (!this.#socket.send(data)) return;
       queue.shift();
+      this.#sent++;
     }
   }
 
@@ -248,7 +272,61 @@ export class Connection<T> implements TransportListener {
     this.state = 'closing';
     this.#host.closing(code, reason);
     this.#socket.close(wireCloseCode(code, this.#socket.closeCodeRules), reason);
-    const { scheduler, closeTimeout } = this.#host.config;
-    this.#closeTimer = scheduler.schedule(() => this.#socket.terminate(), closeTimeout);
+    this.#schedule(() => this.#socket.terminate(), this.#config.closeTimeout);
+  }
+
+  /** Every `interval`, a ping; no pong within `timeout` drops the connection (1006). */
+  #startHeartbeat(): void {
+    const heartbeat = this.#config.heartbeat;
+    if (heartbeat === undefined) return;
+    const beat = () => {
+      if (this.state !== 'open') return;
+      const appMessage = heartbeat.message;
+      if (appMessage !== undefined) this.#sendAppPing(appMessage(), heartbeat.timeout);
+      else this.ping(heartbeat.timeout).subscribe({ error: () => this.#heartbeatTimedOut() });
+    };
+    const connection = this;
+    this.#timers.add(
+      this.#config.scheduler.schedule(function (this: SchedulerAction<unknown>) {
+        beat();
+        if (connection.state === 'open') this.schedule(undefined, heartbeat.interval);
+      }, heartbeat.interval),
+    );
+  }
+
+  #sendAppPing(message: T, timeout: number): void {
+    if (this.#awaitingAppPong !== undefined) return;
+    const encode = this.#config.encode;
+    this.#socket.send(encode === null ? (message as WebSocketMessage) : encode(message));
+    this.#awaitingAppPong = this.#schedule(() => this.#heartbeatTimedOut(), timeout);
+  }
+
+  #appPongArrived(): void {
+    if (this.#awaitingAppPong === undefined) return;
+    this.#cancel(this.#awaitingAppPong);
+    this.#awaitingAppPong = undefined;
+  }
+
+  #heartbeatTimedOut(): void {
+    const { timeout } = this.#config.heartbeat!;
+    this.fail({
+      code: 'ERR_HEARTBEAT_TIMEOUT',
+      closeCode: CloseCode.abnormalClosure,
+      message: `No pong within the heartbeat timeout (${timeout} ms): the connection was dropped.`,
+    });
+  }
+
+  #schedule(work: () => void, delay: number): Subscription {
+    const timer = this.#config.scheduler.schedule(() => {
+      this.#timers.delete(timer);
+      work();
+    }, delay);
+    this.#timers.add(timer);
+    return timer;
+  }
+
+  #cancel(timer: Subscription): void {
+    timer.unsubscribe();
+    this.#timers.delete(timer);
   }
 }

@@ -1,5 +1,7 @@
 import { asyncScheduler, type NextObserver, type SchedulerLike } from 'rxjs';
 import { rawCodec, type WebSocketCodec, type WebSocketMessage } from './codec';
+import type { HeartbeatConfig } from './heartbeat-config';
+import { reconnectPolicy, type ReconnectConfig, type ReconnectPolicy } from './reconnect-policy';
 import type { NodeSocketOptions } from './transport/transport';
 import type { WebSocketConstructorLike } from './transport/websocket-like';
 
@@ -55,7 +57,14 @@ export interface WebSocketTaskConfig<T = WebSocketMessage> {
   readonly closeTimeout?: number;
   /** Milliseconds `sendPing` waits for the pong; default 10,000. */
   readonly pingTimeout?: number;
-  /** The scheduler of every timer (close and ping timeouts); default `asyncScheduler`. */
+  /**
+   * Reconnect after an error end, transparently for subscribers: `true` for the defaults,
+   * or a {@link ReconnectConfig}. Off by default.
+   */
+  readonly reconnect?: boolean | ReconnectConfig;
+  /** Ping every `interval`, drop the connection without a pong within `timeout`. Off by default. */
+  readonly heartbeat?: HeartbeatConfig<T>;
+  /** The scheduler of every timer (close and ping timeouts, heartbeat, reconnect backoff); default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Node-only socket options (headers, TLS, …), ignored by WHATWG sockets. */
   readonly node?: NodeSocketOptions;
@@ -79,6 +88,8 @@ export interface ResolvedConfig<T> {
   readonly replayQueue: boolean;
   readonly closeTimeout: number;
   readonly pingTimeout: number;
+  readonly reconnect: ReconnectPolicy | undefined;
+  readonly heartbeat: HeartbeatConfig<T> | undefined;
   readonly scheduler: SchedulerLike;
   readonly node: NodeSocketOptions;
   readonly openObserver: NextObserver<{ readonly type: 'open' }> | undefined;
@@ -114,6 +125,8 @@ export function resolveConfig<T>(config: Partial<WebSocketTaskConfig<T>>): Resol
     replayQueue: config.replayQueue ?? true,
     closeTimeout: config.closeTimeout ?? Defaults.closeTimeout,
     pingTimeout: config.pingTimeout ?? Defaults.pingTimeout,
+    reconnect: config.reconnect ? reconnectPolicy(config.reconnect) : undefined,
+    heartbeat: config.heartbeat,
     scheduler: config.scheduler ?? asyncScheduler,
     node: config.node ?? {},
     openObserver: config.openObserver,

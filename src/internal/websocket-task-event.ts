@@ -1,8 +1,11 @@
 import type { CloseCode } from './close-code';
 import type { WebSocketTaskError } from './websocket-task-error';
 
-/** Where a task's connection is: `idle` before the first, `closed` after one ended. */
-export type WebSocketTaskState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+/**
+ * Where a task's connection is: `idle` before the first, `closed` after one ended,
+ * `reconnecting` while a reconnect waits out its backoff.
+ */
+export type WebSocketTaskState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed' | 'reconnecting';
 
 /**
  * One step of a task's lifecycle, as `task.lifecycle` emits it.
@@ -31,4 +34,13 @@ export type WebSocketTaskEvent =
       readonly error?: WebSocketTaskError;
       /** Values accepted by `next()` and not handed to a socket. */
       readonly undelivered: readonly unknown[];
+      /** How many values this connection handed to its socket. */
+      readonly sent: number;
+    }
+  /** The connection ended with `error`; attempt number `attempt` will connect after `delay` ms. */
+  | {
+      readonly type: 'reconnecting';
+      readonly attempt: number;
+      readonly delay: number;
+      readonly error: WebSocketTaskError;
     };

@@ -1,4 +1,4 @@
-import { Observable, ObjectUnsubscribedError, Subject, Subscription, type Subscriber } from 'rxjs';
+import { filter, Observable, ObjectUnsubscribedError, share, Subject, Subscription, type Subscriber } from 'rxjs';
 import { CloseCode, type CloseCodeRules } from './close-code';
 import type { WebSocketMessage } from './codec';
 import { Connection, type ConnectionHost } from './connection';
@@ -33,7 +33,8 @@ export type ConnectionSource =
  *
  * Lazy and shared: the first subscriber opens the connection, all share it, the last
  * unsubscribe closes it with `normalClosure`. After the end a new subscription opens a
- * new connection, so `retry` and `repeat` work. Create tasks with `fromWebSocketTask`.
+ * new connection, so `retry` and `repeat` work; with the `reconnect` option the task
+ * reconnects by itself and subscribers see one stream. Create tasks with `fromWebSocketTask`.
  *
  * @example
  * ```ts
@@ -52,7 +53,7 @@ export type ConnectionSource =
 export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   /**
    * The lifecycle of the task's connections: connecting, open, closing (started here),
-   * closed with code and reason. Hot: it does not replay past events.
+   * closed with code and reason, reconnecting. Hot: it does not replay past events.
    */
   readonly lifecycle: Observable<WebSocketTaskEvent>;
   readonly #config: ResolvedConfig<T>;
@@ -60,6 +61,8 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   readonly #queue: SendQueue<T>;
   readonly #events = new Subject<WebSocketTaskEvent>();
   readonly #subscribers = new Set<Subscriber<T>>();
+  /** The subscribers' stream from the first subscription to the end; it may span reconnects. */
+  #session: Session<T> | null = null;
   #connection: Connection<T> | null = null;
   /** A wrapped socket's end: later subscribers receive it too. */
   #final: ConnectionOutcome | null = null;
@@ -75,7 +78,10 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     this.#source = source;
     this.#queue = new SendQueue<T>(config.maxQueuedMessages, config.maxQueuedBytes);
     this.lifecycle = this.#events.asObservable();
-    if (source.kind === 'wrap') this.#start();
+    if (source.kind === 'wrap') {
+      this.#session = newSession();
+      this.#connect();
+    }
   }
 
   /** `CloseCode.invalid` while the connection has not ended; then the code it ended with. */
@@ -144,7 +150,8 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
    */
   override complete(): void {
     if (this.closed) throw new ObjectUnsubscribedError();
-    this.#connection?.close(CloseCode.normalClosure, '', 'complete');
+    if (this.#connection) this.#connection.close(CloseCode.normalClosure, '', 'complete');
+    else this.#endSession({ closeCode: CloseCode.normalClosure, closeReason: '', wasClean: true });
   }
 
   /**
@@ -157,9 +164,14 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   override error(e: unknown): void {
     if (this.closed) throw new ObjectUnsubscribedError();
     const { code, reason } = closeOf(e);
-    if (code !== undefined) validateClose(code, reason, this.closeCodeRules);
-    else validateClose(CloseCode.normalClosure, reason, this.closeCodeRules);
-    this.#connection?.close(code ?? CloseCode.internalServerError, reason ?? '', 'error', e);
+    validateClose(code ?? CloseCode.normalClosure, reason, this.closeCodeRules);
+    const closeCode = code ?? CloseCode.internalServerError;
+    if (this.#connection) this.#connection.close(closeCode, reason ?? '', 'error', e);
+    else {
+      const message = `The task was closed with an error: ${e instanceof Error ? e.message : String(e)}`;
+      const error = new WebSocketTaskError('ERR_TASK_ERRORED', message, { closeCode, closeReason: reason, cause: e });
+      this.#endSession({ closeCode, closeReason: reason ?? '', wasClean: false, error });
+    }
   }
 
   /**
@@ -169,7 +181,8 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
    */
   cancel(closeCode: CloseCode, reason = ''): void {
     validateClose(closeCode, reason, this.closeCodeRules);
-    this.#connection?.close(closeCode, reason, 'cancel');
+    if (this.#connection) this.#connection.close(closeCode, reason, 'cancel');
+    else this.#endSession({ closeCode, closeReason: reason, wasClean: true });
   }
 
   /**
@@ -188,6 +201,80 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     });
   }
 
+  /**
+   * Emits once and completes when `bufferedAmount` is at most `highWaterMark`, so a
+   * producer can pace itself. Checks every `pollInterval` ms on the task's scheduler.
+   *
+   * @example
+   * ```ts
+   * import { concatMap, from } from 'rxjs';
+   * from(chunks).pipe(concatMap(async (chunk) => {
+   *   await lastValueFrom(task.drained(1_000_000));
+   *   task.next(chunk);
+   * })).subscribe();
+   * ```
+   */
+  drained(highWaterMark = 0, pollInterval = 10): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      const check = (): boolean => {
+        if (this.bufferedAmount > highWaterMark) return false;
+        subscriber.next();
+        subscriber.complete();
+        return true;
+      };
+      if (check()) return;
+      return this.#config.scheduler.schedule(function () {
+        if (!check()) this.schedule(undefined, pollInterval);
+      }, pollInterval);
+    });
+  }
+
+  /**
+   * Stops reading from the network (Node, `ws`), so a slow consumer keeps memory bounded;
+   * TCP flow control then slows the peer. Returns `false` where the socket cannot pause
+   * (WHATWG sockets). Call `resumeInbound()` to read on.
+   */
+  pauseInbound(): boolean {
+    return this.#connection?.pause() ?? false;
+  }
+
+  /** Reads from the network again after `pauseInbound()`. */
+  resumeInbound(): void {
+    this.#connection?.resume();
+  }
+
+  /**
+   * A channel over this task, compatible with `rxjs/webSocket`'s `multiplex`, but reference
+   * counted: `subMsg()` goes out once, when the channel's first subscriber arrives and again
+   * after every reconnect while it has subscribers; `unsubMsg()` once, after its last
+   * subscriber leaves. The channel sees the task's values that pass `messageFilter`.
+   *
+   * @example
+   * ```ts
+   * const btc = task.multiplex(() => ({ sub: 'BTC' }), () => ({ unsub: 'BTC' }), (m) => m.symbol === 'BTC');
+   * btc.subscribe(render);
+   * btc.subscribe(log); // no second subscribe message
+   * ```
+   */
+  multiplex(subMsg: () => T, unsubMsg: () => T, messageFilter: (value: T) => boolean): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const opens = this.#events.pipe(filter((event) => event.type === 'open')).subscribe(() => this.next(subMsg()));
+      // A fresh observer, not `subscriber`: the unsubscribe message must go out before the
+      // task's own teardown can close the connection.
+      const messages = this.pipe(filter(messageFilter)).subscribe({
+        next: (value) => subscriber.next(value),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      if (this.#state === 'open') this.next(subMsg());
+      return () => {
+        opens.unsubscribe();
+        if (this.#state === 'open') this.next(unsubMsg());
+        messages.unsubscribe();
+      };
+    }).pipe(share());
+  }
+
   /** Ends every subscription and closes the connection with `normalClosure`; the task cannot be used again. */
   override unsubscribe(): void {
     for (const subscriber of [...this.#subscribers]) subscriber.unsubscribe();
@@ -203,64 +290,107 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
       else subscriber.complete();
       return Subscription.EMPTY;
     }
-    const connection = this.#connection ?? this.#start();
+    let session = this.#session;
+    if (session === null) {
+      session = this.#session = newSession();
+      this.#connect();
+    }
     this.#subscribers.add(subscriber);
-    const inner = connection.output.subscribe(subscriber);
-    if (this.#subscribers.size === 1) connection.resume();
+    const inner = session.output.subscribe(subscriber);
+    if (this.#subscribers.size === 1) this.#connection?.deliverHeld();
     return new Subscription(() => {
       inner.unsubscribe();
       this.#subscribers.delete(subscriber);
-      if (this.#subscribers.size === 0 && this.#connection === connection) {
-        connection.close(CloseCode.normalClosure, '', 'release');
-      }
+      if (this.#subscribers.size === 0 && this.#session === session) this.#release();
     });
   }
 
-  #start(): Connection<T> {
+  /** The last subscriber left: close the connection, or stop waiting to reconnect. */
+  #release(): void {
+    if (this.#connection) this.#connection.close(CloseCode.normalClosure, '', 'release');
+    else this.#endSession({ closeCode: CloseCode.normalClosure, closeReason: '', wasClean: true });
+  }
+
+  #connect(): void {
     const source = this.#source;
     this.#closeCode = CloseCode.invalid;
     this.#closeReason = undefined;
     this.#protocol = '';
     this.#state = 'connecting';
     this.#events.next({ type: 'connecting', url: source.url });
+    const wrap = source.kind === 'wrap';
     const connection: Connection<T> = new Connection<T>(
       this.#hostFor(() => connection),
       source.open,
-      source.kind === 'wrap' && source.alreadyOpen,
-      source.kind === 'wrap',
+      wrap && source.alreadyOpen,
+      wrap,
     );
     this.#connection = connection;
     if (connection.state === 'open') this.#state = 'open';
-    return connection;
   }
 
   #hostFor(connection: () => Connection<T>): ConnectionHost<T> {
     const config = this.#config;
+    const session = this.#session!;
     return {
       config,
       queue: this.#queue,
       opened: (protocol, extensions) => {
         this.#state = 'open';
         this.#protocol = protocol;
+        session.openedAt = config.scheduler.now();
         this.#events.next({ type: 'open', protocol, extensions });
         config.openObserver?.next({ type: 'open' });
       },
+      message: (value) => session.output.next(value),
       closing: (closeCode, closeReason) => {
         this.#state = 'closing';
         this.#events.next({ type: 'closing', closeCode, closeReason });
         config.closingObserver?.next();
       },
-      ended: (outcome, undelivered) => {
+      ended: (outcome, undelivered, sent) => {
         if (this.#connection === connection()) this.#connection = null;
-        if (this.#source.kind === 'wrap') this.#final = outcome;
-        this.#state = 'closed';
         this.#closeCode = outcome.closeCode;
         this.#closeReason = outcome.closeReason;
+        this.#state = 'closed';
         const { closeCode, closeReason, wasClean, error } = outcome;
-        this.#events.next({ type: 'closed', closeCode, closeReason, wasClean, undelivered, ...(error && { error }) });
+        this.#events.next({ type: 'closed', closeCode, closeReason, wasClean, undelivered, sent, ...(error && { error }) });
         config.closeObserver?.next({ code: closeCode, reason: closeReason, wasClean });
+        if (this.#source.kind === 'wrap') this.#final = outcome;
+        else if (error && this.#session === session && this.#scheduleReconnect(session, error)) return;
+        this.#endSession(outcome);
       },
     };
+  }
+
+  /** Schedules the next connection when the policy says so; `false` when it does not. */
+  #scheduleReconnect(session: Session<T>, error: WebSocketTaskError): boolean {
+    const policy = this.#config.reconnect;
+    if (policy === undefined) return false;
+    const { scheduler } = this.#config;
+    if (session.openedAt !== undefined && scheduler.now() - session.openedAt >= policy.resetAfter) session.attempt = 0;
+    session.openedAt = undefined;
+    const attempt = ++session.attempt;
+    if (!policy.shouldReconnect(error, attempt)) return false;
+    const delay = policy.delay(error, attempt);
+    this.#state = 'reconnecting';
+    this.#events.next({ type: 'reconnecting', attempt, delay, error });
+    session.retry = scheduler.schedule(() => {
+      session.retry = undefined;
+      if (this.#session === session) this.#connect();
+    }, delay);
+    return true;
+  }
+
+  /** Ends the subscribers' stream: complete, or error with the outcome's error. */
+  #endSession(outcome: Pick<ConnectionOutcome, 'error'> & Partial<ConnectionOutcome>): void {
+    const session = this.#session;
+    if (session === null) return;
+    this.#session = null;
+    session.retry?.unsubscribe();
+    if (this.#state === 'reconnecting') this.#state = 'closed';
+    if (outcome.error) session.output.error(outcome.error);
+    else session.output.complete();
   }
 
   #encodingFailed(value: T, error: unknown): void {
@@ -280,6 +410,21 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
       value,
     );
   }
+}
+
+/** The subscribers' stream of one run of the task, from first subscription to the end. */
+interface Session<T> {
+  readonly output: Subject<T>;
+  /** Reconnects in a row since the last stable connection. */
+  attempt: number;
+  /** When the current connection opened (scheduler time). */
+  openedAt: number | undefined;
+  /** The pending reconnect, while waiting out the backoff. */
+  retry: Subscription | undefined;
+}
+
+function newSession<T>(): Session<T> {
+  return { output: new Subject<T>(), attempt: 0, openedAt: undefined, retry: undefined };
 }
 
 /** The raw codec's check: only text and bytes go on the wire as they are. */

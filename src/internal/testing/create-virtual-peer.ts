@@ -1,0 +1,162 @@
+import { asyncScheduler, type Observable } from 'rxjs';
+import type { CloseCode } from '../close-code';
+import type { WebSocketMessage } from '../codec';
+import { createConnectingTask, type fromWebSocketTask } from '../from-websocket-task';
+import type { Transport, TransportRequest, WireMessage } from '../transport/transport';
+import type { WebSocketTaskConfig } from '../websocket-task-config';
+import { WebSocketTaskError } from '../websocket-task-error';
+import { HotRecording } from './hot-recording';
+import type { PeerEnding } from './peer-ending';
+import { parsePeerScript, type PeerStep } from './peer-script';
+import { ConnectionRecorder, type VirtualConnection } from './virtual-connection';
+import type { VirtualPeerOptions } from './virtual-peer-options';
+import { VirtualSocket, type PeerSettings } from './virtual-socket';
+
+/** An opening handshake a task started with a {@link VirtualPeer}. */
+export interface VirtualRequest {
+  /** Which connection: 0 for the first. */
+  readonly index: number;
+  /** The URL, normalized as the task sends it (`http:` became `ws:`). */
+  readonly url: string;
+  /** The subprotocols the task offered; the peer picks the first ('' without any). */
+  readonly protocols: readonly string[];
+}
+
+/**
+ * A WebSocket server in virtual time: tasks made with its `fromWebSocketTask` connect to it,
+ * and its scripts, one per connection, say what it does. See {@link createVirtualPeer}.
+ */
+export interface VirtualPeer<T = WebSocketMessage> {
+  /**
+   * `fromWebSocketTask` with the same signature and the same config (codecs, limits,
+   * timeouts), whose tasks connect to this peer instead of the network: inject it where
+   * the code under test takes its `fromWebSocketTask`. It ignores `WebSocketCtor` and
+   * `node`, and throws `ERR_INVALID_CONFIG` for a socket to wrap.
+   */
+  readonly fromWebSocketTask: typeof fromWebSocketTask;
+  /**
+   * Scripts the next connection (the first call the connection 0, the next the
+   * connection 1, …), as `cold(marbles, values, error)` describes an observable. Frames
+   * count from the moment the task connects. A connection without a script opens at once
+   * and stays silent (`'^'`).
+   *
+   * | marble | the peer |
+   * |---|---|
+   * | `-`, ` `, `10ms`, `( )` | time, as in `TestScheduler.run` |
+   * | `^` | completes the opening handshake: the connection opens |
+   * | `a` (any other character) | sends `values.a` (or the text `'a'` without `values`) |
+   * | <code>&#124;</code> | sends a Close frame with `normalClosure` (1000): the task completes |
+   * | `#` | ends the connection as `ending` says: a close code (a Close frame with it), or a {@link PeerEnding}; without `ending`, drops it (1006), or before `^` refuses it |
+   *
+   * No `^` and no ending: the opening handshake never completes.
+   *
+   * @throws Error for a script no server could play (a message before `^`, a Close frame
+   *   with a reserved code, `refuse` after `^`, …), saying why
+   */
+  script(marbles: string, values?: Readonly<Record<string, T>>, ending?: PeerEnding | CloseCode): VirtualConnection<T>;
+  /** The connection with this index (0 first), scripted or not, made yet or not. */
+  connection(index: number): VirtualConnection<T>;
+  /** Every opening handshake a task starts, at its frame. Hot; never completes. */
+  readonly requests: Observable<VirtualRequest>;
+}
+
+/**
+ * Creates a virtual WebSocket peer for marble tests: a server scripted with marble
+ * diagrams, in virtual time, with no socket and no real timer.
+ *
+ * Create it inside `TestScheduler.run`, hand its `fromWebSocketTask` to the pipeline under
+ * test, script each connection with `peer.script(...)`, and assert with `expectObservable`
+ * what the pipeline received and what the task sent (`peer.connection(n).sent`). Every
+ * timer of the task (close and ping timeouts, heartbeat, reconnect backoff) runs on its
+ * `scheduler`, default `asyncScheduler`, which `TestScheduler.run` drives.
+ *
+ * @example
+ * ```ts
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { CloseCode } from 'rxjs-websocket-task';
+ * import { closeFrame, createVirtualPeer } from 'rxjs-websocket-task/testing';
+ *
+ * it('echoes, then ends when the server goes away', () => {
+ *   new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected)).run(({ expectObservable }) => {
+ *     const peer = createVirtualPeer();
+ *     const connection = peer.script('^-a-b-#', { a: 'hello', b: 'world' }, CloseCode.goingAway);
+ *     const task = peer.fromWebSocketTask('wss://example.test/echo');
+ *     expectObservable(task).toBe('--a-b-#', { a: 'hello', b: 'world' }, task.closeCode === 0 ? undefined : undefined);
+ *     expectObservable(connection.sent).toBe('------(c|)', { c: closeFrame(CloseCode.goingAway) });
+ *   });
+ * });
+ * ```
+ * @see VirtualPeerOptions
+ * @param options the peer's codec, scheduler, close-code rules and answer delays
+ * @return a peer with no scripts yet
+ */
+export function createVirtualPeer<T = WebSocketMessage>(options: VirtualPeerOptions<T> = {}): VirtualPeer<T> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const codec = options.codec;
+  const settings: PeerSettings<T> = {
+    scheduler,
+    closeCodeRules: options.closeCodeRules ?? 'rfc6455',
+    encode: codec ? (value) => codec.encode(value) : (value) => asWireMessage(value),
+    decode: codec ? (data) => codec.decode(data) : (data) => data as T,
+    pongDelay: checkDelay('pongDelay', options.pongDelay),
+    closeDelay: checkDelay('closeDelay', options.closeDelay),
+  };
+  const scripts: (readonly PeerStep<T>[])[] = [];
+  const connections: ConnectionRecorder<T>[] = [];
+  const requests = new HotRecording<VirtualRequest>(scheduler);
+  let made = 0;
+
+  const connection = (index: number): ConnectionRecorder<T> => (connections[index] ??= new ConnectionRecorder<T>(index, scheduler));
+
+  const transport: Transport = {
+    closeCodeRules: settings.closeCodeRules,
+    connect(request: TransportRequest, listener) {
+      const index = made++;
+      const recorder = connection(index);
+      recorder.started = true;
+      requests.next({ index, url: request.url, protocols: [...request.protocols] });
+      return new VirtualSocket(request, listener, recorder, settings, scripts[index] ?? [{ frame: 0, type: 'open' }]);
+    },
+  };
+
+  function virtualFromWebSocketTask<V>(target: string | URL | object): unknown {
+    if (typeof target === 'string' || target instanceof URL) return createConnectingTask<V>({ url: target, scheduler }, transport);
+    if ('url' in target && !('socket' in target) && !('readyState' in target)) {
+      const config = target as WebSocketTaskConfig<V>;
+      return createConnectingTask<V>({ ...config, scheduler: config.scheduler ?? scheduler }, transport);
+    }
+    throw new WebSocketTaskError(
+      'ERR_INVALID_CONFIG',
+      'A virtual peer makes its own connections: pass a URL or a config with url, not a socket to wrap.',
+    );
+  }
+
+  return {
+    fromWebSocketTask: virtualFromWebSocketTask as typeof fromWebSocketTask,
+    requests: requests.observable,
+    connection,
+    script(marbles, values, ending) {
+      const index = scripts.length;
+      if (connection(index).started) {
+        throw new Error(`Connection ${index} has already started: script the peer before the task connects.`);
+      }
+      const steps = parsePeerScript(marbles, values, ending);
+      for (const step of steps) if (step.type === 'message') settings.encode(step.value);
+      scripts.push(steps);
+      return connection(index);
+    },
+  };
+}
+
+function asWireMessage(value: unknown): WireMessage {
+  if (typeof value === 'string' || value instanceof Uint8Array) return value;
+  throw new TypeError(
+    `A peer without a codec sends strings (text) and Uint8Arrays (binary), not ${value === null ? 'null' : typeof value}: pass codec (e.g. jsonCodec()) to createVirtualPeer to send objects.`,
+  );
+}
+
+function checkDelay(name: string, delay: number | undefined): number {
+  if (delay === undefined) return 0;
+  if (!(delay >= 0)) throw new RangeError(`${name} must be 0 or more virtual milliseconds (Infinity: never), not ${delay}.`);
+  return delay;
+}
