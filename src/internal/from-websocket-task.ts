@@ -1,4 +1,6 @@
+import type { CloseCodeRules } from './close-code';
 import type { WebSocketMessage } from './codec';
+import type { HeartbeatConfig } from './heartbeat-config';
 import { adaptExistingSocket, defaultTransport, transportForConstructor } from './platform';
 import type { Transport } from './transport/transport';
 import { ReadyState, isWsSocket, type WebSocketLike } from './transport/websocket-like';
@@ -58,6 +60,7 @@ export function fromWebSocketTask<T>(
 /** @internal Creates a task over any transport; the marble kit's virtual peer is one. */
 export function createConnectingTask<T>(config: WebSocketTaskConfig<T>, transport: Transport): WebSocketTask<T> {
   const resolved = resolveConfig<T>(checkOptions<T, typeof config>(config));
+  checkHeartbeat(config.heartbeat, transport.closeCodeRules);
   const request = {
     url: parseWebSocketUrl(config.url),
     protocols: resolved.protocols,
@@ -83,10 +86,12 @@ function wrapTask<T>(config: WebSocketTaskSocketConfig<T>): WebSocketTask<T> {
     throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The socket to wrap is ${socket.readyState === ReadyState.closing ? 'closing' : 'closed'}; pass an open one.`);
   }
   const resolved = resolveConfig<T>(checkOptions<T, typeof config>(config));
+  const closeCodeRules: CloseCodeRules = isWsSocket(socket) ? 'rfc6455' : 'whatwg';
+  checkHeartbeat(config.heartbeat, closeCodeRules);
   return new WebSocketTask(resolved, {
     kind: 'wrap',
     url: (socket as { url?: string }).url ?? '',
-    closeCodeRules: isWsSocket(socket) ? 'rfc6455' : 'whatwg',
+    closeCodeRules,
     alreadyOpen: socket.readyState === ReadyState.open,
     open: (listener) => adaptExistingSocket(socket, listener, resolved.maximumMessageSize),
   });
@@ -127,4 +132,24 @@ function checkOptions<T, C extends Partial<WebSocketTaskConfig<T>>>(config: C): 
     throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'Pass either codec or serializer/deserializer, not both.');
   }
   return config;
+}
+
+/** A heartbeat needs positive timings, and on WHATWG sockets (no ping API) an application-level ping. */
+function checkHeartbeat<T>(heartbeat: HeartbeatConfig<T> | undefined, rules: CloseCodeRules): void {
+  if (heartbeat === undefined) return;
+  for (const name of ['interval', 'timeout'] as const) {
+    const value = heartbeat[name];
+    if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+      throw new WebSocketTaskError('ERR_INVALID_CONFIG', `heartbeat.${name} must be a positive number, not ${String(value)}.`);
+    }
+  }
+  if ((heartbeat.message === undefined) !== (heartbeat.isPong === undefined)) {
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'heartbeat.message and heartbeat.isPong go together.');
+  }
+  if (rules === 'whatwg' && heartbeat.message === undefined) {
+    throw new WebSocketTaskError(
+      'ERR_INVALID_CONFIG',
+      'WHATWG sockets (browsers) have no ping API: give heartbeat.message and heartbeat.isPong for application-level pings.',
+    );
+  }
 }

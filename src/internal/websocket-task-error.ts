@@ -19,7 +19,7 @@ export type WebSocketTaskErrorCode =
   | 'ERR_PROTOCOL'
   /** A text message was not valid UTF-8 (1007). */
   | 'ERR_INVALID_UTF8'
-  /** A message exceeded `maximumMessageSize` (1009). */
+  /** A message exceeded `maximumMessageSize` (1009); a message in too many fragments gives 1008. */
   | 'ERR_MESSAGE_TOO_BIG'
   /** The deserializer threw on an inbound message (1007). */
   | 'ERR_DESERIALIZE'
@@ -44,9 +44,7 @@ export type WebSocketTaskErrorCode =
   /** The platform has no ping API (browsers). */
   | 'ERR_PING_UNSUPPORTED'
   /** The URL or configuration is not usable. */
-  | 'ERR_INVALID_CONFIG'
-  /** The task was unsubscribed with `task.unsubscribe()` and cannot be used. */
-  | 'ERR_TASK_UNSUBSCRIBED';
+  | 'ERR_INVALID_CONFIG';
 
 /** What a {@link WebSocketTaskError} says besides its code and message. */
 export interface WebSocketTaskErrorDetails {

@@ -316,3 +316,19 @@ describe('backpressure', () => {
     }
   });
 });
+
+describe('heartbeat configuration', () => {
+  const WebSocketCtor = UndiciWebSocket as unknown as WebSocketConstructorLike;
+  it('refuses a protocol-ping heartbeat on a WHATWG socket, which cannot ping', () => {
+    expect(() => fromWebSocketTask({ url: 'ws://127.0.0.1:1/', WebSocketCtor, heartbeat: { interval: 10, timeout: 10 } }))
+      .to.throw(/no ping API: give heartbeat.message/)
+      .with.property('code', 'ERR_INVALID_CONFIG');
+  });
+
+  it('refuses non-positive timings and a message without isPong', () => {
+    expect(() => fromWebSocketTask({ url: 'ws://127.0.0.1:1/', heartbeat: { interval: 0, timeout: 10 } })).to.throw(/heartbeat.interval/);
+    expect(() =>
+      fromWebSocketTask({ url: 'ws://127.0.0.1:1/', heartbeat: { interval: 10, timeout: 10, message: () => 'ping' } }),
+    ).to.throw(/go together/);
+  });
+});
