@@ -1,8 +1,10 @@
-import { filter, Observable, ObjectUnsubscribedError, share, Subject, Subscription, type Subscriber } from 'rxjs';
+import { Observable, ObjectUnsubscribedError, Subject, Subscription, type Subscriber } from 'rxjs';
 import { CloseCode, type CloseCodeRules } from './close-code';
 import type { WebSocketMessage } from './codec';
 import { Connection, type ConnectionHost } from './connection';
 import type { ConnectionOutcome } from './connection-outcome';
+import { drained } from './drained';
+import { multiplex } from './multiplex';
 import { SendQueue } from './send-queue';
 import type { TransportListener, TransportSocket } from './transport/transport';
 import { validateClose } from './validate-close';
@@ -215,18 +217,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
    * ```
    */
   drained(highWaterMark = 0, pollInterval = 10): Observable<void> {
-    return new Observable<void>((subscriber) => {
-      const check = (): boolean => {
-        if (this.bufferedAmount > highWaterMark) return false;
-        subscriber.next();
-        subscriber.complete();
-        return true;
-      };
-      if (check()) return;
-      return this.#config.scheduler.schedule(function () {
-        if (!check()) this.schedule(undefined, pollInterval);
-      }, pollInterval);
-    });
+    return drained(() => this.bufferedAmount, this.#config.scheduler, highWaterMark, pollInterval);
   }
 
   /**
@@ -257,22 +248,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
    * ```
    */
   multiplex(subMsg: () => T, unsubMsg: () => T, messageFilter: (value: T) => boolean): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      const opens = this.#events.pipe(filter((event) => event.type === 'open')).subscribe(() => this.next(subMsg()));
-      // A fresh observer, not `subscriber`: the unsubscribe message must go out before the
-      // task's own teardown can close the connection.
-      const messages = this.pipe(filter(messageFilter)).subscribe({
-        next: (value) => subscriber.next(value),
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      if (this.#state === 'open') this.next(subMsg());
-      return () => {
-        opens.unsubscribe();
-        if (this.#state === 'open') this.next(unsubMsg());
-        messages.unsubscribe();
-      };
-    }).pipe(share());
+    return multiplex(this, subMsg, unsubMsg, messageFilter);
   }
 
   /** Ends every subscription and closes the connection with `normalClosure`; the task cannot be used again. */
