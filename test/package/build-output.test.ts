@@ -1,0 +1,151 @@
+// Tests of what `npm run build` leaves in dist/: what users install. `npm test` builds
+// first; run alone, these tests need a fresh `npm run build`.
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseAst } from 'rollup/parseAst';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = join(root, 'dist');
+const require = createRequire(import.meta.url);
+
+interface LibraryExports {
+  readonly fromWebSocketTask: unknown;
+  readonly CloseCode: Record<string, number>;
+  readonly WebSocketTaskError: unknown;
+}
+
+/** Every file under `dir`, recursively, as absolute paths. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** The module specifiers a JS file loads: static and dynamic imports, re-exports, `require` calls. */
+function importedSpecifiers(code: string): string[] {
+  const specifiers: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const n = node as { type?: string; source?: { value?: unknown }; callee?: { type?: string; name?: string }; arguments?: { value?: unknown }[] };
+    const loads =
+      n.type === 'ImportDeclaration' ||
+      n.type === 'ImportExpression' ||
+      n.type === 'ExportAllDeclaration' ||
+      n.type === 'ExportNamedDeclaration';
+    if (loads && typeof n.source?.value === 'string') specifiers.push(n.source.value);
+    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.name === 'require') {
+      specifiers.push(String(n.arguments?.[0]?.value));
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(parseAst(code));
+  return specifiers;
+}
+
+function isNodeOnly(specifier: string): boolean {
+  return specifier === 'ws' || specifier.startsWith('ws/') || isBuiltin(specifier);
+}
+
+describe('build output (dist/)', () => {
+  before(() => {
+    if (!existsSync(dist)) {
+      throw new Error('dist/ is missing: run `npm run build` first (`npm test` builds before testing).');
+    }
+  });
+
+  describe('browser build', () => {
+    it('imports neither ws nor any Node built-in, in any file', () => {
+      const files = filesUnder(join(dist, 'browser')).filter((file) => file.endsWith('.js'));
+      expect(files.map((file) => file.slice(dist.length + 1))).to.include.members(['browser/index.js', 'browser/testing.js']);
+      for (const file of files) {
+        const nodeOnly = importedSpecifiers(readFileSync(file, 'utf8')).filter(isNodeOnly);
+        expect(nodeOnly, `${file} imports Node-only modules`).to.deep.equal([]);
+      }
+    });
+
+    it('loads only rxjs (and rxjs/*) and its own chunks', () => {
+      for (const file of filesUnder(join(dist, 'browser')).filter((f) => f.endsWith('.js'))) {
+        for (const specifier of importedSpecifiers(readFileSync(file, 'utf8'))) {
+          const allowed = specifier === 'rxjs' || specifier.startsWith('rxjs/') || specifier.startsWith('./') || specifier.startsWith('../');
+          expect(allowed, `${file} imports '${specifier}'`).to.equal(true);
+        }
+      }
+    });
+  });
+
+  describe('Node builds', () => {
+    it('loads the ESM entry with import() and exports the core API', async () => {
+      const esm = (await import(pathToFileURL(join(dist, 'esm/index.js')).href)) as LibraryExports;
+      expect(esm.fromWebSocketTask).to.be.a('function');
+      expect(esm.WebSocketTaskError).to.be.a('function');
+      expect(esm.CloseCode).to.include({ invalid: 0, normalClosure: 1000, messageTooBig: 1009 });
+    });
+
+    it('loads the CJS entry with require and exports the core API', () => {
+      const cjs = require(join(dist, 'cjs/index.cjs')) as LibraryExports;
+      expect(cjs.fromWebSocketTask).to.be.a('function');
+      expect(cjs.WebSocketTaskError).to.be.a('function');
+      expect(cjs.CloseCode).to.include({ invalid: 0, normalClosure: 1000, messageTooBig: 1009 });
+    });
+
+    it('gives CJS and ESM equal, frozen CloseCode objects', async () => {
+      const esm = (await import(pathToFileURL(join(dist, 'esm/index.js')).href)) as LibraryExports;
+      const cjs = require(join(dist, 'cjs/index.cjs')) as LibraryExports;
+      expect(cjs.CloseCode).to.deep.equal(esm.CloseCode);
+      expect(Object.isFrozen(esm.CloseCode) && Object.isFrozen(cjs.CloseCode)).to.equal(true);
+    });
+
+    it('resolves every entry point by package name, with import and with require', async () => {
+      for (const entry of ['rxjs-websocket-task', 'rxjs-websocket-task/testing', 'rxjs-websocket-task/server']) {
+        expect(typeof (await import(entry)), `import('${entry}')`).to.equal('object');
+        expect(typeof require(entry), `require('${entry}')`).to.equal('object');
+      }
+      const byName = (await import('rxjs-websocket-task')) as LibraryExports;
+      expect(byName.fromWebSocketTask).to.be.a('function');
+    });
+  });
+
+  describe('package.json exports', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | Record<string, Record<string, string>>>;
+      main: string;
+      module: string;
+      types: string;
+    };
+
+    it('names only files that exist', () => {
+      const targets = [manifest.main, manifest.module, manifest.types];
+      for (const target of Object.values(manifest.exports)) {
+        if (typeof target === 'string') targets.push(target);
+        else for (const condition of Object.values(target)) targets.push(...Object.values(condition));
+      }
+      const missing = targets.filter((target) => !existsSync(join(root, target)));
+      expect(missing).to.deep.equal([]);
+    });
+
+    it('lists types first in every condition', () => {
+      for (const target of Object.values(manifest.exports)) {
+        if (typeof target === 'string') continue;
+        for (const condition of Object.values(target)) expect(Object.keys(condition)[0]).to.equal('types');
+      }
+    });
+  });
+
+  describe('type declarations', () => {
+    it('bundles dist/types/index.d.ts, which declares fromWebSocketTask', () => {
+      const declarations = readFileSync(join(dist, 'types/index.d.ts'), 'utf8');
+      expect(declarations).to.match(/\bfromWebSocketTask\b/);
+    });
+
+    it('has a .d.ts and a .d.cts for every entry point', () => {
+      for (const name of ['index', 'testing', 'server']) {
+        expect(existsSync(join(dist, `types/${name}.d.ts`)), `${name}.d.ts`).to.equal(true);
+        expect(existsSync(join(dist, `types/${name}.d.cts`)), `${name}.d.cts`).to.equal(true);
+      }
+    });
+  });
+});
