@@ -1,7 +1,8 @@
-import { Observable, type SchedulerAction, type Subscription } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { CloseCode } from './close-code';
 import type { WebSocketMessage } from './codec';
 import { connectionOutcome, type ConnectionOutcome, type LocalClose } from './connection-outcome';
+import { Heartbeat } from './heartbeat';
 import type { SendQueue } from './send-queue';
 import { wireCloseCode } from './substitute-close-code';
 import type { TransportEnd, TransportFailure, TransportListener, TransportSocket } from './transport/transport';
@@ -48,7 +49,7 @@ export class Connection<T> implements TransportListener {
   #nextPingId = 0;
   /** Values handed to the socket. */
   #sent = 0;
-  #awaitingAppPong: Subscription | undefined;
+  readonly #heartbeat: Heartbeat<T> | undefined;
   /** Messages that arrived before the first subscriber of a wrapped socket; `null` once delivered. */
   #held: T[] | null;
 
@@ -62,9 +63,10 @@ export class Connection<T> implements TransportListener {
     this.#config = host.config;
     this.state = alreadyOpen ? 'open' : 'connecting';
     this.#held = holdInbound ? [] : null;
+    this.#heartbeat = this.#config.heartbeat && this.#createHeartbeat();
     this.#socket = open(this);
     if (holdInbound) this.#socket.pause?.();
-    if (alreadyOpen) this.#startHeartbeat();
+    if (alreadyOpen) this.#heartbeat?.start();
   }
 
   /** The close-code rules of the socket. */
@@ -177,7 +179,7 @@ export class Connection<T> implements TransportListener {
     const close = this.#localClose;
     if (close === undefined || close.kind === 'complete') this.#flush();
     if (close) this.#startClose(close.code, close.reason);
-    else this.#startHeartbeat();
+    else this.#heartbeat?.start();
   }
 
   onMessage(data: WebSocketMessage): void {
@@ -227,6 +229,7 @@ export class Connection<T> implements TransportListener {
 
   onEnd(end: TransportEnd): void {
     this.state = 'closed';
+    this.#heartbeat?.stop();
     for (const timer of this.#timers) timer.unsubscribe();
     this.#timers.clear();
     const { queue } = this.#host;
@@ -243,9 +246,7 @@ export class Connection<T> implements TransportListener {
   #deliver(value: T): void {
     const held = this.#held;
     if (held === null) {
-      const heartbeat = this.#config.heartbeat;
-      if (heartbeat?.isPong !== undefined && heartbeat.isPong(value)) this.#appPongArrived();
-      else this.#host.message(value);
+      if (this.#heartbeat === undefined || !this.#heartbeat.consumesPong(value)) this.#host.message(value);
       return;
     }
     if (held.length < this.#config.maxQueuedMessages) held.push(value);
@@ -275,44 +276,21 @@ export class Connection<T> implements TransportListener {
     this.#schedule(() => this.#socket.terminate(), this.#config.closeTimeout);
   }
 
-  /** Every `interval`, a ping; no pong within `timeout` drops the connection (1006). */
-  #startHeartbeat(): void {
-    const heartbeat = this.#config.heartbeat;
-    if (heartbeat === undefined) return;
-    const beat = () => {
-      if (this.state !== 'open') return;
-      const appMessage = heartbeat.message;
-      if (appMessage !== undefined) this.#sendAppPing(appMessage(), heartbeat.timeout);
-      else this.ping(heartbeat.timeout).subscribe({ error: () => this.#heartbeatTimedOut() });
-    };
-    const connection = this;
-    this.#timers.add(
-      this.#config.scheduler.schedule(function (this: SchedulerAction<unknown>) {
-        beat();
-        if (connection.state === 'open') this.schedule(undefined, heartbeat.interval);
-      }, heartbeat.interval),
-    );
-  }
-
-  #sendAppPing(message: T, timeout: number): void {
-    if (this.#awaitingAppPong !== undefined) return;
-    const encode = this.#config.encode;
-    this.#socket.send(encode === null ? (message as WebSocketMessage) : encode(message));
-    this.#awaitingAppPong = this.#schedule(() => this.#heartbeatTimedOut(), timeout);
-  }
-
-  #appPongArrived(): void {
-    if (this.#awaitingAppPong === undefined) return;
-    this.#cancel(this.#awaitingAppPong);
-    this.#awaitingAppPong = undefined;
-  }
-
-  #heartbeatTimedOut(): void {
-    const { timeout } = this.#config.heartbeat!;
-    this.fail({
-      code: 'ERR_HEARTBEAT_TIMEOUT',
-      closeCode: CloseCode.abnormalClosure,
-      message: `No pong within the heartbeat timeout (${timeout} ms): the connection was dropped.`,
+  #createHeartbeat(): Heartbeat<T> {
+    const config = this.#config;
+    const { timeout } = config.heartbeat!;
+    return new Heartbeat(config.heartbeat!, config.scheduler, {
+      isOpen: () => this.state === 'open',
+      ping: (pongTimeout) => this.ping(pongTimeout),
+      send: (message) => {
+        this.#socket.send(config.encode === null ? (message as WebSocketMessage) : config.encode(message));
+      },
+      timedOut: () =>
+        this.fail({
+          code: 'ERR_HEARTBEAT_TIMEOUT',
+          closeCode: CloseCode.abnormalClosure,
+          message: `No pong within the heartbeat timeout (${timeout} ms): the connection was dropped.`,
+        }),
     });
   }
 
