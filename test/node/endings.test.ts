@@ -224,7 +224,9 @@ describe('how a connection ends (Node, ws)', () => {
       expect(error.closeCode).to.equal(CloseCode.messageTooBig);
       expect(run.values).to.deep.equal(['a'.repeat(1024)], 'the message at the limit still arrives');
       expect(task.closeCode).to.equal(CloseCode.messageTooBig);
-      expect((await peer.closed).code).to.equal(CloseCode.messageTooBig);
+      const closed = await peer.closed;
+      expect(closed.code).to.equal(CloseCode.messageTooBig);
+      expect(error.closeReason).to.equal(closed.reason, 'the reason reported is the one the peer received');
     });
 
     it('uses 1,048,576 bytes as the default limit', async () => {

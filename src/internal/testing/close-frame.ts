@@ -6,6 +6,15 @@ import { CloseCode } from '../close-code';
  * A Close frame without a status code (the empty answer to one) reads as
  * `CloseCode.noStatusReceived` (1005), the code RFC 6455 §7.1.5 reports for it; 1005 itself
  * never travels on the wire.
+ *
+ * @example
+ * ```ts
+ * import { CloseCode } from 'rxjs-websocket-task';
+ * import { closeFrame, type CloseFrame } from 'rxjs-websocket-task/testing';
+ *
+ * const goingAway: CloseFrame = closeFrame(CloseCode.goingAway, 'restart');
+ * expect(goingAway).to.deep.equal({ type: 'close', code: 1001, reason: 'restart' });
+ * ```
  */
 export interface CloseFrame {
   readonly type: 'close';
@@ -27,12 +36,17 @@ export interface CloseFrame {
  * import { CloseCode } from 'rxjs-websocket-task';
  * import { closeFrame, createVirtualPeer } from 'rxjs-websocket-task/testing';
  *
- * new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected)).run(({ expectObservable }) => {
+ * const testScheduler = new TestScheduler((actual, expected) => {
+ *   expect(actual).to.deep.equal(expected);
+ * });
+ *
+ * testScheduler.run(({ cold, expectObservable }) => {
  *   const peer = createVirtualPeer();
- *   const connection = peer.script('^--');
+ *   const connection = peer.script('^');
  *   const task = peer.fromWebSocketTask('wss://example.test');
- *   expectObservable(task, '^-!').toBe('--');
- *   expectObservable(connection.sent).toBe('--(c|)', { c: closeFrame(CloseCode.normalClosure) });
+ *   expectObservable(task).toBe('--|');
+ *   cold('--a').subscribe(() => task.cancel(CloseCode.goingAway, 'bye'));
+ *   expectObservable(connection.sent).toBe('--(c|)', { c: closeFrame(CloseCode.goingAway, 'bye') });
  * });
  * ```
  * @param code the close code (`CloseCode.noStatusReceived` for a Close frame without one)

@@ -1,64 +1,15 @@
-import { asyncScheduler, type Observable } from 'rxjs';
-import type { CloseCode } from '../close-code';
+import { asyncScheduler } from 'rxjs';
 import type { WebSocketMessage } from '../codec';
 import { createConnectingTask, type fromWebSocketTask } from '../from-websocket-task';
 import type { Transport, TransportRequest, WireMessage } from '../transport/transport';
 import type { WebSocketTaskConfig } from '../websocket-task-config';
 import { WebSocketTaskError } from '../websocket-task-error';
 import { HotRecording } from './hot-recording';
-import type { PeerEnding } from './peer-ending';
 import { parsePeerScript, type PeerStep } from './peer-script';
-import { ConnectionRecorder, type VirtualConnection } from './virtual-connection';
+import { ConnectionRecorder } from './virtual-connection';
+import type { VirtualPeer, VirtualRequest } from './virtual-peer';
 import type { VirtualPeerOptions } from './virtual-peer-options';
 import { VirtualSocket, type PeerSettings } from './virtual-socket';
-
-/** An opening handshake a task started with a {@link VirtualPeer}. */
-export interface VirtualRequest {
-  /** Which connection: 0 for the first. */
-  readonly index: number;
-  /** The URL, normalized as the task sends it (`http:` became `ws:`). */
-  readonly url: string;
-  /** The subprotocols the task offered; the peer picks the first ('' without any). */
-  readonly protocols: readonly string[];
-}
-
-/**
- * A WebSocket server in virtual time: tasks made with its `fromWebSocketTask` connect to it,
- * and its scripts, one per connection, say what it does. See {@link createVirtualPeer}.
- */
-export interface VirtualPeer<T = WebSocketMessage> {
-  /**
-   * `fromWebSocketTask` with the same signature and the same config (codecs, limits,
-   * timeouts), whose tasks connect to this peer instead of the network: inject it where
-   * the code under test takes its `fromWebSocketTask`. It ignores `WebSocketCtor` and
-   * `node`, and throws `ERR_INVALID_CONFIG` for a socket to wrap.
-   */
-  readonly fromWebSocketTask: typeof fromWebSocketTask;
-  /**
-   * Scripts the next connection (the first call the connection 0, the next the
-   * connection 1, …), as `cold(marbles, values, error)` describes an observable. Frames
-   * count from the moment the task connects. A connection without a script opens at once
-   * and stays silent (`'^'`).
-   *
-   * | marble | the peer |
-   * |---|---|
-   * | `-`, ` `, `10ms`, `( )` | time, as in `TestScheduler.run` |
-   * | `^` | completes the opening handshake: the connection opens |
-   * | `a` (any other character) | sends `values.a` (or the text `'a'` without `values`) |
-   * | <code>&#124;</code> | sends a Close frame with `normalClosure` (1000): the task completes |
-   * | `#` | ends the connection as `ending` says: a close code (a Close frame with it), or a {@link PeerEnding}; without `ending`, drops it (1006), or before `^` refuses it |
-   *
-   * No `^` and no ending: the opening handshake never completes.
-   *
-   * @throws Error for a script no server could play (a message before `^`, a Close frame
-   *   with a reserved code, `refuse` after `^`, …), saying why
-   */
-  script(marbles: string, values?: Readonly<Record<string, T>>, ending?: PeerEnding | CloseCode): VirtualConnection<T>;
-  /** The connection with this index (0 first), scripted or not, made yet or not. */
-  connection(index: number): VirtualConnection<T>;
-  /** Every opening handshake a task starts, at its frame. Hot; never completes. */
-  readonly requests: Observable<VirtualRequest>;
-}
 
 /**
  * Creates a virtual WebSocket peer for marble tests: a server scripted with marble
@@ -74,16 +25,24 @@ export interface VirtualPeer<T = WebSocketMessage> {
  * ```ts
  * import { TestScheduler } from 'rxjs/testing';
  * import { CloseCode } from 'rxjs-websocket-task';
- * import { closeFrame, createVirtualPeer } from 'rxjs-websocket-task/testing';
+ * import { closeFrame, createVirtualPeer, summarizeErrors } from 'rxjs-websocket-task/testing';
  *
- * it('echoes, then ends when the server goes away', () => {
- *   new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected)).run(({ expectObservable }) => {
- *     const peer = createVirtualPeer();
- *     const connection = peer.script('^-a-b-#', { a: 'hello', b: 'world' }, CloseCode.goingAway);
- *     const task = peer.fromWebSocketTask('wss://example.test/echo');
- *     expectObservable(task).toBe('--a-b-#', { a: 'hello', b: 'world' }, task.closeCode === 0 ? undefined : undefined);
- *     expectObservable(connection.sent).toBe('------(c|)', { c: closeFrame(CloseCode.goingAway) });
+ * const testScheduler = new TestScheduler((actual, expected) => {
+ *   expect(actual).to.deep.equal(expected);
+ * });
+ *
+ * testScheduler.run(({ expectObservable }) => {
+ *   const peer = createVirtualPeer();
+ *   const connection = peer.script('^-a-b-#', { a: 'hello', b: 'world' }, CloseCode.goingAway);
+ *   const task = peer.fromWebSocketTask('wss://example.test/echo');
+ *   task.next('hi');
+ *   expectObservable(task.pipe(summarizeErrors())).toBe('--a-b-#', { a: 'hello', b: 'world' }, {
+ *     code: 'ERR_CLOSED_BY_PEER',
+ *     closeCode: CloseCode.goingAway,
+ *     closeReason: '',
+ *     wasClean: true,
  *   });
+ *   expectObservable(connection.sent).toBe('h-----(c|)', { h: 'hi', c: closeFrame(CloseCode.goingAway) });
  * });
  * ```
  * @see VirtualPeerOptions

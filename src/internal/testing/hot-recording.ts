@@ -4,7 +4,8 @@ import { Observable, Subject, type ObservableNotification, type SchedulerLike } 
  * What happened on a virtual connection, as a hot observable with exact frames: a
  * subscriber sees what happens from the frame it subscribes on, including what already
  * happened earlier in that same frame (so the order of `expectObservable` calls within a
- * frame does not matter), and nothing from earlier frames.
+ * frame does not matter), and nothing from earlier frames but the end: like a Subject,
+ * a recording that has ended completes (or errors) a later subscriber at once.
  */
 export class HotRecording<T> {
   readonly observable: Observable<T>;

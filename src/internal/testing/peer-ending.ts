@@ -1,9 +1,17 @@
 import { CloseCode } from '../close-code';
 
 /**
- * How a virtual connection ends at the `#` of a peer script (see {@link PeerEnding} for the
- * ways to make one). A plain close code given in place of a `PeerEnding` means
+ * How a virtual connection ends at the `#` of a peer script. Make one with the functions of
+ * the `PeerEnding` object; a plain close code given in place of a `PeerEnding` means
  * `PeerEnding.close(code)`.
+ *
+ * @example
+ * ```ts
+ * import { PeerEnding } from 'rxjs-websocket-task/testing';
+ *
+ * const endings: PeerEnding[] = [PeerEnding.close(4001, 'bye'), PeerEnding.drop(), PeerEnding.refuse(401)];
+ * expect(endings.map((ending) => ending.kind)).to.deep.equal(['close', 'drop', 'refuse']);
+ * ```
  */
 export type PeerEnding =
   /** The peer sends a Close frame (`code` undefined: a Close frame without status). */
@@ -30,15 +38,25 @@ export type PeerEnding =
  * @example
  * ```ts
  * import { TestScheduler } from 'rxjs/testing';
+ * import { retry } from 'rxjs';
  * import { CloseCode } from 'rxjs-websocket-task';
- * import { createVirtualPeer, PeerEnding } from 'rxjs-websocket-task/testing';
+ * import { createVirtualPeer, PeerEnding, summarizeErrors } from 'rxjs-websocket-task/testing';
  *
- * new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected)).run(({ expectObservable }) => {
+ * const testScheduler = new TestScheduler((actual, expected) => {
+ *   expect(actual).to.deep.equal(expected);
+ * });
+ *
+ * testScheduler.run(({ expectObservable }) => {
  *   const peer = createVirtualPeer();
- *   peer.script('^-a-#', undefined, PeerEnding.close(CloseCode.tryAgainLater, 'busy'));
- *   peer.script('--#', undefined, PeerEnding.refuse(503));
+ *   peer.script('--#', undefined, PeerEnding.refuse(503));                    // connection 0
+ *   peer.script('^-a-#', undefined, PeerEnding.close(CloseCode.tryAgainLater)); // connection 1
  *   const task = peer.fromWebSocketTask('wss://example.test');
- *   expectObservable(task).toBe('--a-#', { a: 'a' }, { closeCode: 1013 } as never);
+ *   expectObservable(task.pipe(retry(1), summarizeErrors())).toBe('----a-#', undefined, {
+ *     code: 'ERR_CLOSED_BY_PEER',
+ *     closeCode: CloseCode.tryAgainLater,
+ *     closeReason: '',
+ *     wasClean: true,
+ *   });
  * });
  * ```
  */

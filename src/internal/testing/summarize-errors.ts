@@ -2,7 +2,23 @@ import { catchError, throwError, type MonoTypeOperatorFunction } from 'rxjs';
 import type { CloseCode } from '../close-code';
 import { WebSocketTaskError, type WebSocketTaskErrorCode } from '../websocket-task-error';
 
-/** What a {@link WebSocketTaskError} says about how a connection ended, as plain data. */
+/**
+ * What a {@link WebSocketTaskError} says about how a connection ended, as plain data: the
+ * error value of `#` after {@link summarizeErrors}.
+ *
+ * @example
+ * ```ts
+ * import { CloseCode } from 'rxjs-websocket-task';
+ * import type { TaskErrorSummary } from 'rxjs-websocket-task/testing';
+ *
+ * const dropped: TaskErrorSummary = {
+ *   code: 'ERR_CONNECTION_LOST',
+ *   closeCode: CloseCode.abnormalClosure,
+ *   closeReason: '',
+ *   wasClean: false,
+ * };
+ * ```
+ */
 export interface TaskErrorSummary {
   readonly code: WebSocketTaskErrorCode;
   readonly closeCode: CloseCode;
@@ -25,7 +41,11 @@ export interface TaskErrorSummary {
  * import { CloseCode } from 'rxjs-websocket-task';
  * import { createVirtualPeer, summarizeErrors } from 'rxjs-websocket-task/testing';
  *
- * new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected)).run(({ expectObservable }) => {
+ * const testScheduler = new TestScheduler((actual, expected) => {
+ *   expect(actual).to.deep.equal(expected);
+ * });
+ *
+ * testScheduler.run(({ expectObservable }) => {
  *   const peer = createVirtualPeer();
  *   peer.script('^-a-#', undefined, CloseCode.tryAgainLater);
  *   const task = peer.fromWebSocketTask('wss://example.test');

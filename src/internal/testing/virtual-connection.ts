@@ -1,4 +1,5 @@
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { WebSocketMessage } from '../codec';
 import type { CloseFrame } from './close-frame';
 import { HotRecording } from './hot-recording';
 
@@ -12,17 +13,21 @@ import { HotRecording } from './hot-recording';
  * import { TestScheduler } from 'rxjs/testing';
  * import { closeFrame, createVirtualPeer } from 'rxjs-websocket-task/testing';
  *
- * new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected)).run(({ expectObservable }) => {
+ * const testScheduler = new TestScheduler((actual, expected) => {
+ *   expect(actual).to.deep.equal(expected);
+ * });
+ *
+ * testScheduler.run(({ expectObservable }) => {
  *   const peer = createVirtualPeer();
  *   const connection = peer.script('^-a-|');
  *   const task = peer.fromWebSocketTask('wss://example.test');
- *   task.next('hello');                                  // queued until open
+ *   task.next('hello'); // queued until open
  *   expectObservable(task).toBe('--a-|');
  *   expectObservable(connection.sent).toBe('h---(c|)', { h: 'hello', c: closeFrame(1000) });
  * });
  * ```
  */
-export interface VirtualConnection<T> {
+export interface VirtualConnection<T = WebSocketMessage> {
   /** Which connection this is: 0 for the first the peer's tasks made. */
   readonly index: number;
   /**

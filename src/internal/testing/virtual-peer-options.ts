@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { CloseCodeRules } from '../close-code';
-import type { WebSocketCodec } from '../codec';
+import type { WebSocketCodec, WebSocketMessage } from '../codec';
 
 /**
  * How a {@link VirtualPeer} behaves beyond its scripts. Every delay is in virtual
@@ -18,7 +18,7 @@ import type { WebSocketCodec } from '../codec';
  * });
  * ```
  */
-export interface VirtualPeerOptions<T> {
+export interface VirtualPeerOptions<T = WebSocketMessage> {
   /**
    * The scheduler the peer plays its scripts on. Default `asyncScheduler`, which
    * `TestScheduler.run` drives in virtual time; tasks the peer makes use it too unless their

@@ -21,7 +21,8 @@ export function failureFromWsError(error: unknown, opened: boolean, maximumMessa
         };
       case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
       case 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH':
-        return messageTooBig(undefined, maximumMessageSize, error);
+        // ws itself sent the Close frame, with no reason: report what the peer received.
+        return { ...messageTooBig(undefined, maximumMessageSize, error), closeReason: '' };
       case 'WS_ERR_TOO_MANY_BUFFERED_PARTS':
         return {
           code: 'ERR_MESSAGE_TOO_BIG',

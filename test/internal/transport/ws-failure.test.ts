@@ -47,7 +47,7 @@ describe('failureFromWsError', () => {
       const failure = failureFromWsError(cause, true, 1024);
       expect(failure.code).to.equal('ERR_MESSAGE_TOO_BIG');
       expect(failure.closeCode).to.equal(1009);
-      expect(failure.closeReason).to.equal('message too big');
+      expect(failure.closeReason).to.equal('', 'ws sent the Close frame without a reason; the task reports what the peer got');
       expect(failure.message).to.equal('An inbound message exceeds maximumMessageSize (1024 bytes).');
       expect(failure.cause).to.equal(cause);
     });
