@@ -4,6 +4,7 @@
 //   dist/cjs/*.cjs      Node, CommonJS (`require`)
 //   dist/browser/*.js   browsers, ESM  (`browser`): platform.ts → platform.browser.ts, no `ws`
 //   dist/types/*.d.ts   declarations, and *.d.cts copies for `require`
+//   dist/bin/cli.js     the command-line tool (`rxjs-websocket-task`, `wstask`)
 //
 // Entries share code through chunks (dist/*/chunks/), so `WebSocketTask` is one class
 // whichever entry a program imports it from.
@@ -89,6 +90,20 @@ export default [
     external: (id) => id === 'rxjs' || id.startsWith('rxjs/'),
     plugins: [noNodeImportsPlugin(), browserPlatformPlugin(), compile()],
     output: { dir: 'dist/browser', format: 'es', ...chunks('js') },
+  },
+  {
+    // The command-line tool (src/cli/): one executable ESM file with its own chunks.
+    input: { cli: 'src/cli/main.ts' },
+    external: isExternal,
+    plugins: [compile()],
+    output: {
+      dir: 'dist/bin',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      banner: '#!/usr/bin/env node',
+      sourcemap: true,
+    },
   },
   ...['d.ts', 'd.cts'].map((extension) => ({
     input: entries,

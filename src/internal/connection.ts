@@ -272,6 +272,9 @@ export class Connection<T> implements TransportListener {
     if (this.#localClose) this.#localClose.started = true;
     this.state = 'closing';
     this.#host.closing(code, reason);
+    // A wrapped socket paused until its first subscriber must read on, or the peer's Close
+    // frame stays unread and the handshake ends only at closeTimeout (unclean).
+    if (this.#held !== null) this.#socket.resume?.();
     this.#socket.close(wireCloseCode(code, this.#socket.closeCodeRules), reason);
     this.#schedule(() => this.#socket.terminate(), this.#config.closeTimeout);
   }

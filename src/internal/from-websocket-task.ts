@@ -93,6 +93,7 @@ function wrapTask<T>(config: WebSocketTaskSocketConfig<T>): WebSocketTask<T> {
     url: (socket as { url?: string }).url ?? '',
     closeCodeRules,
     alreadyOpen: socket.readyState === ReadyState.open,
+    protocol: socket.protocol,
     open: (listener) => adaptExistingSocket(socket, listener, resolved.maximumMessageSize),
   });
 }

@@ -23,6 +23,8 @@ export type ConnectionSource =
   | {
       readonly kind: 'wrap';
       readonly url: string;
+      /** The subprotocol the wrapped socket negotiated. */
+      readonly protocol: string;
       readonly closeCodeRules: CloseCodeRules;
       readonly alreadyOpen: boolean;
       readonly open: (listener: TransportListener) => TransportSocket;
@@ -302,7 +304,10 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
       wrap,
     );
     this.#connection = connection;
-    if (connection.state === 'open') this.#state = 'open';
+    if (connection.state === 'open') {
+      this.#state = 'open';
+      if (source.kind === 'wrap') this.#protocol = source.protocol;
+    }
   }
 
   #hostFor(connection: () => Connection<T>): ConnectionHost<T> {

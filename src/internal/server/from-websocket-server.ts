@@ -1,0 +1,152 @@
+import { asyncScheduler } from 'rxjs';
+import { WebSocketServer } from 'ws';
+import type { WebSocketMessage } from '../codec';
+import { fromWebSocketTask } from '../from-websocket-task';
+import type { WebSocketTaskConfig } from '../websocket-task-config';
+import { WebSocketTaskError } from '../websocket-task-error';
+import type { Acceptor } from './acceptor';
+import { adoptAcceptor } from './adopt-acceptor';
+import { attachAcceptor } from './attach-acceptor';
+import { listenAcceptor } from './listen-acceptor';
+import { ServerDefaults, type ServerTaskOptions, type WebSocketTaskServerConfig } from './websocket-task-server-config';
+import { WebSocketTaskServer } from './websocket-task-server';
+
+/**
+ * The options of `fromWebSocketServer(webSocketServer, options)`: the task options and
+ * `claimTimeout`. The adopted `ws` server's own options decide upgrades.
+ *
+ * @example
+ * ```ts
+ * import { WebSocketServer } from 'ws';
+ * import { fromWebSocketServer, type AdoptedServerOptions } from 'rxjs-websocket-task/server';
+ * import { jsonCodec } from 'rxjs-websocket-task';
+ *
+ * const options: AdoptedServerOptions<{ op: string }> = { codec: jsonCodec(), claimTimeout: 5000 };
+ * const server = fromWebSocketServer(new WebSocketServer({ port: 8080, maxPayload: 1_048_576 }), options);
+ * ```
+ */
+export type AdoptedServerOptions<T = WebSocketMessage> = ServerTaskOptions<T> & {
+  readonly claimTimeout?: number;
+};
+
+const upgradeOptions = ['path', 'protocols', 'verifyUpgrade', 'perMessageDeflate', 'ws'] as const;
+
+/**
+ * Turns a WebSocket server into an Observable of the connections it accepts, each a task
+ * with the same semantics as a client's and its upgrade request. Give it options to create
+ * a server (`port`), an HTTP/HTTPS server to attach to (`server`), or an existing `ws`
+ * server (`webSocketServer`, or as the first argument). Nothing listens until the first
+ * subscription. Throws `ERR_INVALID_CONFIG` at once for unusable options.
+ *
+ * @example
+ * ```ts
+ * import { fromWebSocketServer } from 'rxjs-websocket-task/server';
+ * import { CloseCode, jsonCodec } from 'rxjs-websocket-task';
+ * import { mergeMap, map } from 'rxjs';
+ *
+ * const server = fromWebSocketServer({
+ *   port: 8080,
+ *   codec: jsonCodec<{ text: string }>(),
+ *   verifyUpgrade: ({ query }) => query.get('token') === 's3cret' || { status: 401 },
+ * });
+ * server
+ *   .pipe(mergeMap(({ task }) => task.pipe(map((message) => task.next({ text: message.text.toUpperCase() })))))
+ *   .subscribe();
+ * process.once('SIGTERM', () => void server.shutdown({ closeCode: CloseCode.goingAway, timeout: 5000 }));
+ * ```
+ * @param config where connections come from, how upgrades are decided, and the task options
+ * @return the server; subscribe to take connections
+ */
+export function fromWebSocketServer<T = WebSocketMessage>(config: WebSocketTaskServerConfig<T>): WebSocketTaskServer<T>;
+export function fromWebSocketServer<T = WebSocketMessage>(
+  webSocketServer: WebSocketServer,
+  options?: AdoptedServerOptions<T>,
+): WebSocketTaskServer<T>;
+export function fromWebSocketServer<T>(
+  target: WebSocketTaskServerConfig<T> | WebSocketServer,
+  options: AdoptedServerOptions<T> = {},
+): WebSocketTaskServer<T> {
+  const config: WebSocketTaskServerConfig<T> =
+    target instanceof WebSocketServer ? { ...options, webSocketServer: target } : target;
+  if (typeof config !== 'object' || config === null) {
+    invalid('fromWebSocketServer takes a config object or a ws WebSocketServer.');
+  }
+  const {
+    port, host, backlog, server, webSocketServer, path, protocols, verifyUpgrade, perMessageDeflate, ws, claimTimeout,
+    ...taskOptions
+  } = config;
+  checkServerOptions(config);
+  const maximumMessageSize = taskOptions.maximumMessageSize ?? webSocketServer?.options.maxPayload ?? ServerDefaults.maximumMessageSize;
+  checkTaskOptions<T>({ ...taskOptions, maximumMessageSize });
+  if (webSocketServer !== undefined && maximumMessageSize !== webSocketServer.options.maxPayload) {
+    invalid(
+      `maximumMessageSize (${maximumMessageSize}) differs from the adopted ws server's maxPayload (${webSocketServer.options.maxPayload}): ` +
+        'ws enforces the limit per server, so create the WebSocketServer with maxPayload set to it, or let fromWebSocketServer create the server.',
+    );
+  }
+  let acceptor: Acceptor;
+  if (port !== undefined) acceptor = listenAcceptor({ port, host, backlog });
+  else if (server !== undefined) acceptor = attachAcceptor(server);
+  else acceptor = adoptAcceptor(webSocketServer as WebSocketServer);
+  const upgrader =
+    webSocketServer !== undefined
+      ? null
+      : new WebSocketServer({
+          ...ws,
+          noServer: true,
+          clientTracking: false,
+          maxPayload: maximumMessageSize,
+          perMessageDeflate: perMessageDeflate ?? false,
+          ...(protocols !== undefined && {
+            handleProtocols: (offered: Set<string>) => protocols.find((name) => offered.has(name)) ?? false,
+          }),
+        });
+  return new WebSocketTaskServer<T>({
+    acceptor,
+    upgrader,
+    taskOptions: { ...taskOptions, maximumMessageSize },
+    path,
+    verifyUpgrade,
+    claimTimeout: claimTimeout ?? ServerDefaults.claimTimeout,
+    scheduler: taskOptions.scheduler ?? asyncScheduler,
+  });
+}
+
+function checkServerOptions<T>(config: WebSocketTaskServerConfig<T>): void {
+  const { port, host, backlog, server, webSocketServer, path, protocols, verifyUpgrade, claimTimeout } = config;
+  const sources = [port, server, webSocketServer].filter((source) => source !== undefined).length;
+  if (sources !== 1) {
+    invalid('Give exactly one of port (create a server), server (attach to an HTTP/HTTPS server) or webSocketServer (adopt a ws server).');
+  }
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    invalid(`port must be an integer from 0 to 65535 (0: any free port), not ${String(port)}.`);
+  }
+  if (port === undefined && (host !== undefined || backlog !== undefined)) invalid('host and backlog go with port.');
+  if (webSocketServer !== undefined) {
+    const given = upgradeOptions.filter((name) => config[name] !== undefined);
+    if (given.length > 0) {
+      invalid(`${given.join(', ')} cannot be used with an adopted ws server, whose own options decide upgrades (verifyClient, handleProtocols, path).`);
+    }
+  }
+  if (path !== undefined && !(typeof path === 'string' && path.startsWith('/'))) invalid(`path must start with "/", not ${String(path)}.`);
+  if (protocols !== undefined && !(Array.isArray(protocols) && protocols.every((name) => typeof name === 'string' && name !== ''))) {
+    invalid('protocols must be an array of subprotocol names.');
+  }
+  if (verifyUpgrade !== undefined && typeof verifyUpgrade !== 'function') invalid('verifyUpgrade must be a function.');
+  if (claimTimeout !== undefined && !(typeof claimTimeout === 'number' && claimTimeout > 0)) {
+    invalid(`claimTimeout must be a positive number of milliseconds (Infinity: never), not ${String(claimTimeout)}.`);
+  }
+}
+
+/**
+ * Checks the task options once, when the server is made, rather than at each connection:
+ * a task built from them with a placeholder URL validates them and opens nothing (tasks
+ * connect on subscription only).
+ */
+function checkTaskOptions<T>(taskOptions: ServerTaskOptions<T>): void {
+  fromWebSocketTask<T>({ ...taskOptions, url: 'ws://127.0.0.1/' } as WebSocketTaskConfig<T>);
+}
+
+function invalid(message: string): never {
+  throw new WebSocketTaskError('ERR_INVALID_CONFIG', message);
+}

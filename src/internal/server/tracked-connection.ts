@@ -1,0 +1,81 @@
+import { filter, takeWhile, type SchedulerLike, type Subscription } from 'rxjs';
+import type { WebSocket } from 'ws';
+import type { CloseCode } from '../close-code';
+import type { ServerConnection } from './server-connection';
+
+/** How a tracked connection ended, as the server saw it. */
+export interface ConnectionEnd {
+  readonly closeCode: CloseCode;
+  readonly wasClean: boolean;
+  /** Whether the server dropped it (`terminate`) rather than it closing by itself. */
+  readonly terminated: boolean;
+}
+
+/**
+ * The server's own record of a connection it accepted: it watches the task's lifecycle
+ * for the end, closes connections nobody claims, and can close or drop it at shutdown.
+ */
+export class TrackedConnection<T> {
+  readonly ended: Promise<ConnectionEnd>;
+  #end: ConnectionEnd | null = null;
+  #terminated = false;
+  readonly #watch: Subscription;
+  #claimTimer: Subscription | undefined;
+
+  constructor(
+    readonly connection: ServerConnection<T>,
+    readonly socket: WebSocket,
+  ) {
+    let resolve!: (end: ConnectionEnd) => void;
+    this.ended = new Promise<ConnectionEnd>((r) => (resolve = r));
+    const { task } = connection;
+    this.#watch = task.lifecycle
+      .pipe(
+        filter((event) => event.type === 'closing' || event.type === 'closed'),
+        takeWhile((event) => event.type !== 'closed', true),
+      )
+      .subscribe((event) => {
+        if (event.type === 'closing') {
+          // A task nobody subscribed to holds its messages by pausing the socket, which
+          // would also leave the peer's Close frame unread until closeTimeout: read on.
+          if (!task.observed) socket.resume();
+          return;
+        }
+        this.#claimTimer?.unsubscribe();
+        this.#end = { closeCode: event.closeCode, wasClean: event.wasClean, terminated: this.#terminated };
+        resolve(this.#end);
+      });
+  }
+
+  /** How it ended; `null` while open. */
+  get end(): ConnectionEnd | null {
+    return this.#end;
+  }
+
+  /** Closes the connection with `code` unless someone subscribes to its task within `timeout` ms. */
+  expectClaim(timeout: number, scheduler: SchedulerLike, code: CloseCode, reason: string): void {
+    if (!Number.isFinite(timeout)) return;
+    this.#claimTimer = scheduler.schedule(() => {
+      if (this.#end === null && !this.connection.task.observed) this.close(code, reason);
+    }, timeout);
+  }
+
+  /** Starts the close handshake with `code` (nothing if the connection is already closing). */
+  close(code: CloseCode, reason: string): void {
+    if (this.#end !== null) return;
+    this.connection.task.cancel(code, reason);
+  }
+
+  /** Drops the TCP connection without waiting for the close handshake. */
+  terminate(): void {
+    if (this.#end !== null) return;
+    this.#terminated = true;
+    this.socket.terminate();
+  }
+
+  /** Stops watching (the server is done with it). */
+  release(): void {
+    this.#claimTimer?.unsubscribe();
+    this.#watch.unsubscribe();
+  }
+}

@@ -1,0 +1,47 @@
+import type { CloseCode } from '../close-code';
+import type { ServerAddress } from './acceptor';
+import type { ShutdownReport } from './shutdown-report';
+import type { UpgradeRequest } from './upgrade-request';
+
+/**
+ * Where a server is: `idle` before its first subscriber and after its last left,
+ * `starting` until it listens, `listening`, then `shuttingDown` and `closed` for good.
+ *
+ * @example
+ * ```ts
+ * import { fromWebSocketServer, type WebSocketTaskServerState } from 'rxjs-websocket-task/server';
+ *
+ * const server = fromWebSocketServer({ port: 8080 });
+ * const state: WebSocketTaskServerState = server.state; // 'idle' until subscribed
+ * ```
+ */
+export type WebSocketTaskServerState = 'idle' | 'starting' | 'listening' | 'shuttingDown' | 'closed';
+
+/**
+ * One step of a server's life, as `server.lifecycle` emits it (hot: no replay).
+ *
+ * @example
+ * ```ts
+ * import { fromWebSocketServer } from 'rxjs-websocket-task/server';
+ *
+ * const server = fromWebSocketServer({ port: 8080 });
+ * server.lifecycle.subscribe((event) => {
+ *   if (event.type === 'rejected') console.warn(`refused ${event.request.path} with ${event.status}`);
+ *   if (event.type === 'shutDown') console.log('closed cleanly:', event.report.closedCleanly);
+ * });
+ * server.subscribe();
+ * ```
+ */
+export type WebSocketTaskServerEvent =
+  /** Taking connections; `address` is `null` for an adopted `ws` server in `noServer` mode. */
+  | { readonly type: 'listening'; readonly address: ServerAddress | null }
+  /** An upgrade refused before it opened: by `verifyUpgrade`, a path it does not serve (404), or while not accepting (503). */
+  | { readonly type: 'rejected'; readonly request: UpgradeRequest; readonly status: number; readonly error?: unknown }
+  /** The last subscriber left: no longer taking connections (accepted ones stay open). */
+  | { readonly type: 'stopped' }
+  /** The server could not listen (e.g. `EADDRINUSE`); subscribers received the error. */
+  | { readonly type: 'failed'; readonly error: Error }
+  /** A graceful shutdown began with this code, for this many open connections. */
+  | { readonly type: 'shuttingDown'; readonly closeCode: CloseCode; readonly reason: string; readonly connections: number }
+  /** The shutdown finished; the last event. */
+  | { readonly type: 'shutDown'; readonly report: ShutdownReport };
