@@ -1,0 +1,32 @@
+// What test/browser/page/harness.ts hands across to Node (plain JSON), typed for both sides.
+
+/** A message as JSON can carry it across to Node. */
+export type ShownMessage = { readonly text: string } | { readonly bytes: readonly number[] } | { readonly other: string };
+
+/** How a task's subscriber ended. */
+export type ShownEnding =
+  | { readonly kind: 'complete' }
+  | {
+      readonly kind: 'error';
+      readonly isWebSocketTaskError: boolean;
+      readonly name: string;
+      readonly code: string | undefined;
+      readonly closeCode: number | undefined;
+      readonly closeReason: string | undefined;
+      readonly wasClean: boolean | undefined;
+      readonly message: string;
+    };
+
+/** What a task looks like from the page, at one moment. */
+export interface TaskStatus {
+  readonly state: string;
+  readonly closeCode: number;
+  readonly closeReason: string | undefined;
+  readonly closeCodeRules: string;
+  readonly received: readonly ShownMessage[];
+  readonly ending: ShownEnding | undefined;
+}
+
+/** An error a call threw synchronously, or `undefined` when it threw none. */
+export type Thrown = (ShownEnding & { readonly kind: 'error' }) | undefined;
+
