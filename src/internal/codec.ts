@@ -1,7 +1,5 @@
-import type { WireMessage } from './transport/transport';
-
 /** A message as it arrives or leaves: text as `string`, binary as `Uint8Array` (Apple's `.string` / `.data`). */
-export type WebSocketMessage = WireMessage;
+export type WebSocketMessage = string | Uint8Array;
 
 /**
  * How values become messages and back. `decode` may throw: the connection then closes with

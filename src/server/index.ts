@@ -3,6 +3,7 @@ export { broadcast } from '../internal/server/broadcast';
 export type {
   BroadcastEvent,
   BroadcastMember,
+  BroadcastTarget,
   BroadcastOptions,
   SlowMemberPolicy,
 } from '../internal/server/broadcast-options';

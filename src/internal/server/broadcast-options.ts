@@ -1,6 +1,7 @@
+import type { Subscription } from 'rxjs';
 import type { CloseCode } from '../close-code';
 import type { WebSocketMessage } from '../codec';
-import type { WebSocketTask } from '../websocket-task';
+import type { WebSocketTaskState } from '../websocket-task-event';
 
 /**
  * What happens to a slow member of a broadcast, one whose unsent bytes reached
@@ -42,12 +43,21 @@ export interface BroadcastOptions {
    * How many bytes a member has waiting; default `task.bufferedAmount`. The hook for a
    * backpressure signal of the core (e.g. a send window), should you have a better one.
    */
-  readonly bufferedAmount?: (task: WebSocketTask<any>) => number;
+  readonly bufferedAmount?: (task: BroadcastTarget<unknown>) => number;
 }
 
-/** What a member must take: values of type `T` (checked both ways, as method parameters are). */
-interface Accepts<T> {
+/**
+ * What a broadcast needs of a task: to send it `T` values, measure its buffer, close it, and
+ * learn when it ends. Every `WebSocketTask` whose messages `T` values can be sent as fits.
+ */
+export interface BroadcastTarget<T> {
+  readonly closed: boolean;
+  readonly state: WebSocketTaskState;
+  readonly closeCode: CloseCode;
+  readonly bufferedAmount: number;
   next(value: T): void;
+  cancel(closeCode: CloseCode, reason?: string): void;
+  subscribe(observer: { error: (error: unknown) => void; complete: () => void }): Subscription;
 }
 
 /**
@@ -62,9 +72,7 @@ interface Accepts<T> {
  * const member: BroadcastMember<string> = connection;
  * ```
  */
-export type BroadcastMember<T = WebSocketMessage> =
-  | (WebSocketTask<any> & Accepts<T>)
-  | { readonly task: WebSocketTask<any> & Accepts<T> };
+export type BroadcastMember<T = WebSocketMessage> = BroadcastTarget<T> | { readonly task: BroadcastTarget<T> };
 
 /**
  * What a broadcast reports, as its operator emits it: members joining and leaving, and

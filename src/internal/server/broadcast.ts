@@ -1,13 +1,12 @@
 import { Observable, Subscription } from 'rxjs';
 import type { CloseCode } from '../close-code';
 import { validateClose } from '../validate-close';
-import type { WebSocketTask } from '../websocket-task';
 import { WebSocketTaskError } from '../websocket-task-error';
-import type { BroadcastEvent, BroadcastMember, BroadcastOptions } from './broadcast-options';
+import type { BroadcastEvent, BroadcastMember, BroadcastOptions, BroadcastTarget } from './broadcast-options';
 
 const defaultMaxBufferedBytes = 1_048_576;
 
-type AnyTask = WebSocketTask<any>;
+type AnyTask = BroadcastTarget<never>;
 
 interface Member<M> {
   readonly member: M;
@@ -106,12 +105,12 @@ export function broadcast<T>(
     });
 }
 
-function taskOf<T>(member: BroadcastMember<T>): AnyTask {
+function taskOf<T>(member: BroadcastMember<T>): BroadcastTarget<T> {
   return 'task' in member ? member.task : member;
 }
 
 /** Sends, or leaves it to the member's end to remove it: a closed task refuses values. */
-function trySend<T>(task: AnyTask, value: T): void {
+function trySend<T>(task: BroadcastTarget<T>, value: T): void {
   try {
     task.next(value);
   } catch {
