@@ -65,6 +65,8 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   readonly #queue: SendQueue<T>;
   readonly #events = new Subject<WebSocketTaskEvent>();
   readonly #subscribers = new Set<Subscriber<T>>();
+  /** The only subscriber, when there is exactly one: inbound messages go to it directly. */
+  #only: Subscriber<T> | null = null;
   /** The subscribers' stream from the first subscription to the end; it may span reconnects. */
   #session: Session<T> | null = null;
   #connection: Connection<T> | null = null;
@@ -275,10 +277,12 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     }
     this.#subscribers.add(subscriber);
     const inner = session.output.subscribe(subscriber);
+    this.#only = this.#subscribers.size === 1 ? subscriber : null;
     if (this.#subscribers.size === 1) this.#connection?.deliverHeld();
     return new Subscription(() => {
       inner.unsubscribe();
       this.#subscribers.delete(subscriber);
+      this.#only = this.#subscribers.size === 1 ? this.#subscribers.values().next().value! : null;
       if (this.#subscribers.size === 0 && this.#session === session) this.#release();
     });
   }
@@ -323,7 +327,13 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
         this.#events.next({ type: 'open', protocol, extensions });
         config.openObserver?.next({ type: 'open' });
       },
-      message: (value) => session.output.next(value),
+      message: (value) => {
+        // One subscriber, the common case: skip Subject.next, whose rxjs 7 build allocates a
+        // closure (errorContext) and an iterator per message.
+        const only = this.#only;
+        if (only !== null) only.next(value);
+        else session.output.next(value);
+      },
       closing: (closeCode, closeReason) => {
         this.#state = 'closing';
         this.#events.next({ type: 'closing', closeCode, closeReason });

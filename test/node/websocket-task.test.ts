@@ -120,6 +120,23 @@ describe('WebSocketTask (Node, ws)', () => {
       await taskCompletion(run);
     });
 
+    it('writes the messages of one tick together, in order, before a close of the same tick', async () => {
+      const task = fromWebSocketTask(server.url);
+      const run = observeTask(task);
+      const peer = await server.nextConnection();
+      await run.closeCodeAtOpen;
+      const bytes = new Uint8Array([1, 2, 3, 4]);
+      for (let i = 0; i < 100; i++) task.next(`m${i}`);
+      task.next(bytes);
+      expect(task.bufferedAmount).to.be.above(0, 'the batch counts as buffered until written');
+      task.cancel(4000, 'after the batch');
+      await taskCompletion(run);
+      expect(await peer.closed).to.deep.equal({ code: 4000, reason: 'after the batch' });
+      expect(peer.messages.slice(0, 100).map((m) => String(m.data))).to.deep.equal(Array.from({ length: 100 }, (_, i) => `m${i}`));
+      expect([...(peer.messages[100]!.data as Buffer)]).to.deep.equal([1, 2, 3, 4]);
+      expect([...bytes]).to.deep.equal([1, 2, 3, 4], 'masking never changes the caller\'s bytes');
+    });
+
     it('sends text as text frames and bytes as binary frames', async () => {
       const task = fromWebSocketTask(server.url);
       const run = observeTask(task);
