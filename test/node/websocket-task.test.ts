@@ -31,6 +31,15 @@ describe('WebSocketTask (Node, ws)', () => {
     await server.close();
   });
 
+  /** A task on `server`, subscribed and open, with what its subscriber sees and the server's side. */
+  async function openTask() {
+    const task = fromWebSocketTask(server.url);
+    const run = observeTask(task);
+    const peer = await server.nextConnection();
+    await run.closeCodeAtOpen;
+    return { task, run, peer };
+  }
+
   describe('as a Subject', () => {
     it('is an instance of RxJS Subject', () => {
       expect(fromWebSocketTask(server.url)).to.be.instanceOf(Subject);
@@ -95,10 +104,7 @@ describe('WebSocketTask (Node, ws)', () => {
     });
 
     it('ends every subscription and closes with normalClosure on task.unsubscribe(), then refuses use', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      const peer = await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run, peer } = await openTask();
       task.unsubscribe();
       expect(run.subscription.closed).to.equal(true);
       expect((await peer.closed).code).to.equal(CloseCode.normalClosure);
@@ -121,10 +127,7 @@ describe('WebSocketTask (Node, ws)', () => {
     });
 
     it('writes the messages of one tick together, in order, before a close of the same tick', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      const peer = await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run, peer } = await openTask();
       const bytes = new Uint8Array([1, 2, 3, 4]);
       for (let i = 0; i < 100; i++) task.next(`m${i}`);
       task.next(bytes);
@@ -246,10 +249,7 @@ describe('WebSocketTask (Node, ws)', () => {
 
   describe('closing from this side', () => {
     it('complete() sends normalClosure: the peer receives 1000, not 1005', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      const peer = await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run, peer } = await openTask();
       task.complete();
       await taskCompletion(run);
       expect(await peer.closed).to.deep.equal({ code: 1000, reason: '' });
@@ -268,10 +268,7 @@ describe('WebSocketTask (Node, ws)', () => {
     });
 
     it('cancel(code, reason) sends that code and reason; subscribers complete', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      const peer = await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run, peer } = await openTask();
       task.cancel(CloseCode.goingAway, 'bye 👋');
       await taskCompletion(run);
       expect(await peer.closed).to.deep.equal({ code: 1001, reason: 'bye 👋' });
@@ -280,10 +277,7 @@ describe('WebSocketTask (Node, ws)', () => {
     });
 
     it('cancel with a code that may not be sent throws synchronously and leaves the connection unharmed', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      const peer = await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run, peer } = await openTask();
       for (const code of [0, 999, 1004, 1005, 1006, 1015, 2999, 5000]) {
         const error = thrown(() => task.cancel(code));
         expect(error.code).to.equal('ERR_INVALID_CLOSE_CODE');
@@ -301,10 +295,7 @@ describe('WebSocketTask (Node, ws)', () => {
     });
 
     it('error(e) closes with e.code and e.reason (the rxjs/webSocket shape); subscribers error with the cause', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      const peer = await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run, peer } = await openTask();
       const cause = { code: 4002, reason: 'app failure' };
       task.error(cause);
       const error = await taskError(run);
@@ -315,20 +306,14 @@ describe('WebSocketTask (Node, ws)', () => {
     });
 
     it('error(e) without a code closes with internalServerError (1011)', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      const peer = await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run, peer } = await openTask();
       task.error(new Error('boom'));
       expect((await taskError(run)).closeCode).to.equal(CloseCode.internalServerError);
       expect((await peer.closed).code).to.equal(CloseCode.internalServerError);
     });
 
     it('error(e) with a code that may not be sent throws synchronously', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run } = await openTask();
       expect(thrown(() => task.error({ closeCode: 1006 })).code).to.equal('ERR_INVALID_CLOSE_CODE');
       expect(task.state).to.equal('open');
       task.complete();
@@ -351,10 +336,7 @@ describe('WebSocketTask (Node, ws)', () => {
 
   describe('ping and lifecycle', () => {
     it('sendPing reports the round-trip time of a protocol ping', async () => {
-      const task = fromWebSocketTask(server.url);
-      const run = observeTask(task);
-      await server.nextConnection();
-      await run.closeCodeAtOpen;
+      const { task, run } = await openTask();
       const roundTrip = await firstValueFrom(task.sendPing());
       expect(roundTrip).to.be.a('number').and.at.least(0).and.below(5000);
       task.complete();
