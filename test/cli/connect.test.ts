@@ -29,7 +29,7 @@ const behaviours: Record<string, (peer: PeerConnection) => void> = {
 describe('CLI: connect', () => {
   let server: WsTestServer;
   before(async () => {
-    server = await startWsServer({ onConnection: (peer) => behaviours[new URL(peer.request.url ?? '/', 'ws://x').pathname]?.(peer) });
+    server = await startWsServer({ onConnection: (peer) => behaviours[new URL(peer.request.url ?? '/', 'ws://x.invalid').pathname]?.(peer) });
   });
   after(async () => {
     await server.close();
@@ -53,9 +53,9 @@ describe('CLI: connect', () => {
 
   it('offers subprotocols and sends headers and origin', async () => {
     const { stdout, stderr } = await runCli(
-      ['connect', url('/whoami'), '-p', 'chat.v1', '--protocol', 'chat.v2', '-H', 'X-Token: abc: 1', '--origin', 'https://app.example', '-k'],
+      ['connect', url('/whoami'), '-p', 'chat.v1', '--protocol', 'chat.v2', '-H', 'X-Token: abc: 1', '--origin', 'https://app.example.com', '-k'],
     );
-    expect(stdout).to.equal('chat.v1|abc: 1|https://app.example\n');
+    expect(stdout).to.equal('chat.v1|abc: 1|https://app.example.com\n');
     expect(stderr).to.contain('connected (protocol: chat.v1)\n');
   });
 
@@ -135,14 +135,14 @@ describe('CLI: connect', () => {
       ['no url', ['connect'], 'connect: missing <url>, e.g. ws://127.0.0.1:8080'],
       ['a scheme that is not WebSocket', ['connect', 'ftp://example.com'], 'The URL scheme must be ws: or wss:, not ftp:'],
       ['a URL without scheme', ['connect', 'localhost:8080'], 'Did you mean ws://localhost:8080?'],
-      ['an unknown option', ['connect', 'ws://x', '--nope'], 'connect: unknown option --nope'],
-      ['an option without its value', ['connect', 'ws://x', '-H'], 'connect: --header needs a value'],
-      ['a malformed header', ['connect', 'ws://x', '-H', 'no colon'], '--header must look like "Name: value", not "no colon"'],
-      ['a bad --wait', ['connect', 'ws://x', '--wait', 'soon'], '--wait must be a number of seconds, not "soon"'],
-      ['--wait with --keep-open', ['connect', 'ws://x', '-w', '1', '-k'], 'give --wait or --keep-open, not both'],
-      ['a bad --max-message-size', ['connect', 'ws://x', '--max-message-size', '1k'], '--max-message-size must be a positive whole number'],
-      ['two urls', ['connect', 'ws://a', 'ws://b'], 'unexpected argument "ws://b"'],
-      ['a misspelt command', ['conect', 'ws://x'], 'unknown command "conect"; did you mean "connect"?'],
+      ['an unknown option', ['connect', 'ws://x.invalid', '--nope'], 'connect: unknown option --nope'],
+      ['an option without its value', ['connect', 'ws://x.invalid', '-H'], 'connect: --header needs a value'],
+      ['a malformed header', ['connect', 'ws://x.invalid', '-H', 'no colon'], '--header must look like "Name: value", not "no colon"'],
+      ['a bad --wait', ['connect', 'ws://x.invalid', '--wait', 'soon'], '--wait must be a number of seconds, not "soon"'],
+      ['--wait with --keep-open', ['connect', 'ws://x.invalid', '-w', '1', '-k'], 'give --wait or --keep-open, not both'],
+      ['a bad --max-message-size', ['connect', 'ws://x.invalid', '--max-message-size', '1k'], '--max-message-size must be a positive whole number'],
+      ['two urls', ['connect', 'ws://a.invalid', 'ws://b.invalid'], 'unexpected argument "ws://b.invalid"'],
+      ['a misspelt command', ['conect', 'ws://x.invalid'], 'unknown command "conect"; did you mean "connect"?'],
     ];
     for (const [what, args, message] of cases) {
       it(`for ${what}`, async () => {

@@ -120,14 +120,14 @@ describe('fromWebSocketServer', () => {
 
     it('carries the upgrade request: path, query, headers, origin, offered protocols, remote address', async () => {
       fixture = await startTaskServer();
-      await openWsClient(`${fixture.url}/rooms/7?user=ada`, ['chat.v2', 'chat.v1'], { headers: { 'x-api-key': 'k1' }, origin: 'https://app.example' });
+      await openWsClient(`${fixture.url}/rooms/7?user=ada`, ['chat.v2', 'chat.v1'], { headers: { 'x-api-key': 'k1' }, origin: 'https://app.example.com' });
       const { request, protocol, id } = await fixture.nextConnection();
       expect(id).to.equal(1);
       expect(request.path).to.equal('/rooms/7');
       expect(request.url).to.equal('/rooms/7?user=ada');
       expect(request.query.get('user')).to.equal('ada');
       expect(request.headers['x-api-key']).to.equal('k1');
-      expect(request.origin).to.equal('https://app.example');
+      expect(request.origin).to.equal('https://app.example.com');
       expect(request.protocols).to.deep.equal(['chat.v2', 'chat.v1']);
       expect(request.remoteAddress).to.equal('127.0.0.1');
       expect(request.remotePort).to.be.a('number');

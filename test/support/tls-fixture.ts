@@ -1,5 +1,5 @@
 /**
- * Loopback TLS fixtures: a `wss://` server with a certificate generated at
+ * Loopback TLS fixtures: a TLS WebSocket (wss) server with a certificate generated at
  * test time, and servers whose TLS handshake fails for a client.
  *
  * Error codes a plain `ws` 8.23 client (Node 20) emits, as asserted in fixtures.test.ts:
@@ -62,7 +62,7 @@ export function createTestCertificate(options: TestCertificateOptions = {}): Pro
   return result;
 }
 
-/** A running `wss://` server plus the PEM a client must trust. */
+/** A running TLS WebSocket (wss) server plus the PEM a client must trust. */
 export interface TlsWsServer {
   /** wss://127.0.0.1:PORT/ */
   url: string;

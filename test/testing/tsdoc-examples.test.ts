@@ -52,7 +52,7 @@ describe('the @example of each export of the kit', () => {
   it('VirtualPeer', () => {
     // the code under test
     const orders = (connect: typeof fromWebSocketTask = fromWebSocketTask) =>
-      connect({ url: 'wss://shop.example/orders', codec: jsonCodec<{ id: number }>() });
+      connect({ url: 'wss://shop.example.com/orders', codec: jsonCodec<{ id: number }>() });
 
     // its test
     testScheduler.run(({ expectObservable }) => {

@@ -45,7 +45,7 @@ export interface VirtualRequest {
  *
  * // the code under test
  * const orders = (connect: typeof fromWebSocketTask = fromWebSocketTask) =>
- *   connect({ url: 'wss://shop.example/orders', codec: jsonCodec<{ id: number }>() });
+ *   connect({ url: 'wss://shop.example.com/orders', codec: jsonCodec<{ id: number }>() });
  *
  * // its test
  * testScheduler.run(({ expectObservable }) => {

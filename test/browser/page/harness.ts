@@ -157,7 +157,7 @@ export const harness = {
     testScheduler.run(({ expectObservable }) => {
       const peer = createVirtualPeer({ closeCodeRules: 'whatwg' });
       const connection = peer.script('^-a-#', { a: 'hello' }, 4001);
-      const task = peer.fromWebSocketTask('wss://prices.example');
+      const task = peer.fromWebSocketTask('wss://prices.example.test');
       task.next('hi');
       const refused = attempt(() => task.cancel(CloseCode.goingAway));
       if (refused?.code !== 'ERR_INVALID_CLOSE_CODE') problems.push(`cancel(1001) threw ${JSON.stringify(refused)}`);

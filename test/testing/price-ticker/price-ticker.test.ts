@@ -22,7 +22,7 @@ describe('priceTicker', () => {
   /** A virtual price server (JSON both ways) and a ticker connected to it. */
   function setup() {
     const server = createVirtualPeer({ codec: jsonCodec<PriceMessage>() });
-    const ticker = priceTicker({ url: 'wss://prices.example', symbol: 'BTC', connect: server.fromWebSocketTask });
+    const ticker = priceTicker({ url: 'wss://prices.example.test', symbol: 'BTC', connect: server.fromWebSocketTask });
     return { server, ticker };
   }
 
