@@ -1,4 +1,5 @@
 import { CloseCode } from './close-code';
+import { messageOf } from './transport/failures';
 import type { TransportEnd, TransportFailure } from './transport/transport';
 import { WebSocketTaskError } from './websocket-task-error';
 
@@ -53,7 +54,7 @@ export function connectionOutcome(
   if (localClose?.started) {
     const { code, reason } = localClose;
     if (localClose.kind !== 'error') return { closeCode: code, closeReason: reason, wasClean };
-    const message = `The task was closed with an error: ${describe(localClose.cause)}`;
+    const message = `The task was closed with an error: ${messageOf(localClose.cause)}`;
     return {
       closeCode: code,
       closeReason: reason,
@@ -87,8 +88,4 @@ export function connectionOutcome(
     },
     end.reason,
   );
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }

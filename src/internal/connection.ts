@@ -5,6 +5,7 @@ import { connectionOutcome, type ConnectionOutcome, type LocalClose } from './co
 import { Heartbeat } from './heartbeat';
 import type { SendQueue } from './send-queue';
 import { wireCloseCode } from './substitute-close-code';
+import { messageOf } from './transport/failures';
 import type { TransportEnd, TransportFailure, TransportListener, TransportSocket } from './transport/transport';
 import type { ResolvedConfig } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
@@ -67,11 +68,6 @@ export class Connection<T> implements TransportListener {
     this.#socket = open(this);
     if (holdInbound) this.#socket.pause?.();
     if (alreadyOpen) this.#heartbeat?.start();
-  }
-
-  /** The close-code rules of the socket. */
-  get closeCodeRules(): TransportSocket['closeCodeRules'] {
-    return this.#socket.closeCodeRules;
   }
 
   /** Bytes the socket has not yet written, plus bytes waiting in the send queue. */
@@ -205,7 +201,7 @@ export class Connection<T> implements TransportListener {
       this.fail({
         code: 'ERR_DESERIALIZE',
         closeCode: CloseCode.invalidFramePayloadData,
-        message: `The deserializer threw on an inbound message: ${error instanceof Error ? error.message : String(error)}`,
+        message: `The deserializer threw on an inbound message: ${messageOf(error)}`,
         cause: error,
         closeReason: 'message could not be decoded',
       });

@@ -59,8 +59,8 @@ export function fromWebSocketTask<T>(
 
 /** @internal Creates a task over any transport; the marble kit's virtual peer is one. */
 export function createConnectingTask<T>(config: WebSocketTaskConfig<T>, transport: Transport): WebSocketTask<T> {
-  const resolved = resolveConfig<T>(checkOptions<T, typeof config>(config));
-  checkHeartbeat(config.heartbeat, transport.closeCodeRules);
+  checkTaskOptions(config, transport.closeCodeRules);
+  const resolved = resolveConfig<T>(config);
   const request = {
     url: parseWebSocketUrl(config.url),
     protocols: resolved.protocols,
@@ -85,9 +85,9 @@ function wrapTask<T>(config: WebSocketTaskSocketConfig<T>): WebSocketTask<T> {
   if (socket.readyState !== ReadyState.open && socket.readyState !== ReadyState.connecting) {
     throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The socket to wrap is ${socket.readyState === ReadyState.closing ? 'closing' : 'closed'}; pass an open one.`);
   }
-  const resolved = resolveConfig<T>(checkOptions<T, typeof config>(config));
   const closeCodeRules: CloseCodeRules = isWsSocket(socket) ? 'rfc6455' : 'whatwg';
-  checkHeartbeat(config.heartbeat, closeCodeRules);
+  checkTaskOptions(config, closeCodeRules);
+  const resolved = resolveConfig<T>(config);
   return new WebSocketTask(resolved, {
     kind: 'wrap',
     url: (socket as { url?: string }).url ?? '',
@@ -121,7 +121,17 @@ export function parseWebSocketUrl(input: string | URL): string {
   return url.href;
 }
 
-function checkOptions<T, C extends Partial<WebSocketTaskConfig<T>>>(config: C): C {
+/**
+ * @internal Throws `ERR_INVALID_CONFIG` for task options that cannot work: a size, queue limit
+ * or timeout that is not a positive number, a codec together with a serializer, or a
+ * heartbeat the socket cannot run (`closeCodeRules` tells a WHATWG socket, which cannot ping).
+ */
+export function checkTaskOptions<T>(config: Partial<WebSocketTaskConfig<T>>, closeCodeRules: CloseCodeRules): void {
+  checkOptions(config);
+  checkHeartbeat(config.heartbeat, closeCodeRules);
+}
+
+function checkOptions<T>(config: Partial<WebSocketTaskConfig<T>>): void {
   const positive = ['maximumMessageSize', 'maxQueuedMessages', 'maxQueuedBytes', 'closeTimeout', 'pingTimeout'] as const;
   for (const name of positive) {
     const value = config[name];
@@ -132,7 +142,6 @@ function checkOptions<T, C extends Partial<WebSocketTaskConfig<T>>>(config: C): 
   if (config.codec !== undefined && (config.serializer !== undefined || config.deserializer !== undefined)) {
     throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'Pass either codec or serializer/deserializer, not both.');
   }
-  return config;
 }
 
 /** A heartbeat needs positive timings, and on WHATWG sockets (no ping API) an application-level ping. */

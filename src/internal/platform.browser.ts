@@ -1,14 +1,11 @@
 // The browser's platform: the global WebSocket, WHATWG rules. Replaces platform.ts in the
 // browser build; it must import nothing from Node or `ws`.
-import type { CloseCodeRules } from './close-code';
 import type { Transport, TransportListener, TransportSocket } from './transport/transport';
 import { whatwgTransport } from './transport/whatwg-transport';
 import { adaptWhatwgSocket } from './transport/whatwg-socket-adapter';
 import type { WebSocketConstructorLike, WebSocketLike } from './transport/websocket-like';
 import { WebSocketTaskError } from './websocket-task-error';
 
-/** The close-code rules of this platform's default transport. */
-export const platformCloseCodeRules: CloseCodeRules = 'whatwg';
 
 /** The transport used when the config names no `WebSocketCtor`: the global `WebSocket`. */
 export function defaultTransport(): Transport {

@@ -1,7 +1,6 @@
 // Node's platform: `ws` by default. The browser build replaces this module with
 // platform.browser.ts (see rollup.config.js), so that it never references `ws`.
 import WebSocket from 'ws';
-import type { CloseCodeRules } from './close-code';
 import type { Transport, TransportListener, TransportSocket } from './transport/transport';
 import { whatwgTransport } from './transport/whatwg-transport';
 import { adaptWhatwgSocket } from './transport/whatwg-socket-adapter';
@@ -9,8 +8,6 @@ import { isWsConstructor, isWsSocket, type WebSocketConstructorLike, type WebSoc
 import { adaptWsSocket } from './transport/ws-socket-adapter';
 import { wsTransport } from './transport/ws-transport';
 
-/** The close-code rules of this platform's default transport. */
-export const platformCloseCodeRules: CloseCodeRules = 'rfc6455';
 
 /** The transport used when the config names no `WebSocketCtor`: `ws`. */
 export function defaultTransport(): Transport {

@@ -6,6 +6,7 @@ import type { ConnectionOutcome } from './connection-outcome';
 import { drained } from './drained';
 import { multiplex } from './multiplex';
 import { SendQueue } from './send-queue';
+import { messageOf } from './transport/failures';
 import type { TransportListener, TransportSocket } from './transport/transport';
 import { validateClose } from './validate-close';
 import type { ResolvedConfig } from './websocket-task-config';
@@ -174,7 +175,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     const closeCode = code ?? CloseCode.internalServerError;
     if (this.#connection) this.#connection.close(closeCode, reason ?? '', 'error', e);
     else {
-      const message = `The task was closed with an error: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `The task was closed with an error: ${messageOf(e)}`;
       const error = new WebSocketTaskError('ERR_TASK_ERRORED', message, { closeCode, closeReason: reason, cause: e });
       this.#endSession({ closeCode, closeReason: reason ?? '', wasClean: false, error });
     }
@@ -385,7 +386,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   }
 
   #encodingFailed(value: T, error: unknown): void {
-    const message = `The serializer threw on an outbound value: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `The serializer threw on an outbound value: ${messageOf(error)}`;
     const connection = this.#connection;
     if (connection === null) {
       throw new WebSocketTaskError('ERR_SERIALIZE', message, { cause: error, undelivered: [value] });

@@ -1,8 +1,7 @@
 import { asyncScheduler } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import type { WebSocketMessage } from '../codec';
-import { fromWebSocketTask } from '../from-websocket-task';
-import type { WebSocketTaskConfig } from '../websocket-task-config';
+import { checkTaskOptions } from '../from-websocket-task';
 import { WebSocketTaskError } from '../websocket-task-error';
 import type { Acceptor } from './acceptor';
 import { adoptAcceptor } from './adopt-acceptor';
@@ -77,7 +76,9 @@ export function fromWebSocketServer<T>(
   } = config;
   checkServerOptions(config);
   const maximumMessageSize = taskOptions.maximumMessageSize ?? webSocketServer?.options.maxPayload ?? ServerDefaults.maximumMessageSize;
-  checkTaskOptions<T>({ ...taskOptions, maximumMessageSize });
+  // Checked once, when the server is made, rather than at each connection; a server's
+  // sockets are ws sockets, so rfc6455 rules.
+  checkTaskOptions<T>({ ...taskOptions, maximumMessageSize }, 'rfc6455');
   if (webSocketServer !== undefined && maximumMessageSize !== webSocketServer.options.maxPayload) {
     invalid(
       `maximumMessageSize (${maximumMessageSize}) differs from the adopted ws server's maxPayload (${webSocketServer.options.maxPayload}): ` +
@@ -136,15 +137,6 @@ function checkServerOptions<T>(config: WebSocketTaskServerConfig<T>): void {
   if (claimTimeout !== undefined && !(typeof claimTimeout === 'number' && claimTimeout > 0)) {
     invalid(`claimTimeout must be a positive number of milliseconds (Infinity: never), not ${String(claimTimeout)}.`);
   }
-}
-
-/**
- * Checks the task options once, when the server is made, rather than at each connection:
- * a task built from them with a placeholder URL validates them and opens nothing (tasks
- * connect on subscription only).
- */
-function checkTaskOptions<T>(taskOptions: ServerTaskOptions<T>): void {
-  fromWebSocketTask<T>({ ...taskOptions, url: 'ws://127.0.0.1/' } as WebSocketTaskConfig<T>);
 }
 
 function invalid(message: string): never {
