@@ -1,17 +1,7 @@
 import { expect } from 'chai';
 import { SendQueue } from '../../src/internal/send-queue';
-import { WebSocketTaskError } from '../../src/internal/websocket-task-error';
+import { thrown } from '../support/thrown';
 
-/** The error `fn` throws, checked to be a WebSocketTaskError. */
-function thrown(fn: () => void): WebSocketTaskError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(WebSocketTaskError);
-    return error as WebSocketTaskError;
-  }
-  expect.fail('expected a WebSocketTaskError to be thrown');
-}
 
 /** Takes every message out the way a connection flushes: peek, then shift. */
 function drain<T>(queue: SendQueue<T>): Array<string | Uint8Array> {

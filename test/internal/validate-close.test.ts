@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { CloseCodeRules } from '../../src/internal/close-code';
 import { MAX_CLOSE_REASON_BYTES, validateClose } from '../../src/internal/validate-close';
 import { WebSocketTaskError } from '../../src/internal/websocket-task-error';
+import { thrown } from '../support/thrown';
 
 /** SPEC: "Sendable codes: 1000–1003, 1007–1014, 3000–4999 … In browsers only 1000 and 3000–4999". */
 const sendable: Record<CloseCodeRules, (code: number) => boolean> = {
@@ -9,16 +10,6 @@ const sendable: Record<CloseCodeRules, (code: number) => boolean> = {
   whatwg: (code) => code === 1000 || (code >= 3000 && code <= 4999),
 };
 
-/** The error `fn` throws, checked to be a WebSocketTaskError. */
-function thrown(fn: () => void): WebSocketTaskError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(WebSocketTaskError);
-    return error as WebSocketTaskError;
-  }
-  expect.fail('expected a WebSocketTaskError to be thrown');
-}
 
 function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');

@@ -11,16 +11,8 @@ import {
 } from '../../src/index';
 import { observeTask, taskCompletion, taskError } from '../support/observe-task';
 import { startWsServer, unusedPort, type WsTestServer } from '../support/ws-test-server';
+import { thrown } from '../support/thrown';
 
-function thrown(action: () => unknown): WebSocketTaskError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).to.be.instanceOf(WebSocketTaskError);
-    return error as WebSocketTaskError;
-  }
-  throw new Error('expected a WebSocketTaskError to be thrown');
-}
 
 describe('WebSocketTask (Node, ws)', () => {
   let server: WsTestServer;
