@@ -85,16 +85,18 @@ export class Connection<T> implements TransportListener {
   /**
    * Starts the close handshake, or, while connecting, remembers it for the moment the
    * connection opens (so the peer sees the code). The first close asked for wins.
-   * `release` (the last subscriber left) aborts a connection that has not opened.
+   * `release` (the last subscriber left) aborts a connection that has not opened: no Close
+   * frame is exchanged, so the close code stays `invalid` (Apple: the connection never opened).
    */
   close(code: number, reason: string, kind: LocalClose['kind'], cause?: unknown): void {
     if (this.#localClose || this.#localFailure || this.state === 'closing' || this.state === 'closed') return;
-    this.#localClose = { code, reason, kind, cause, started: false };
-    if (this.state === 'open') this.#startClose(code, reason);
-    else if (kind === 'release') {
-      this.#localClose.started = true;
+    if (this.state === 'open') {
+      this.#localClose = { code, reason, kind, cause, started: false };
+      this.#startClose(code, reason);
+    } else if (kind === 'release') {
+      this.#localClose = { code: CloseCode.invalid, reason: '', kind, started: true };
       this.#socket.terminate();
-    }
+    } else this.#localClose = { code, reason, kind, cause, started: false };
   }
 
   /** Fails the connection with a failure this side detected: close with its code, or drop (1006). */

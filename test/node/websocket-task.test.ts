@@ -1,6 +1,6 @@
 // The task's behaviour as a Subject, against real `ws` servers on loopback.
 import { expect } from 'chai';
-import { firstValueFrom, ObjectUnsubscribedError, retry, Subject, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, ObjectUnsubscribedError, retry, Subject, take, toArray } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import {
   CloseCode,
@@ -359,6 +359,20 @@ describe('WebSocketTask (Node, ws)', () => {
         for (const client of silent.clients) client.terminate();
         await new Promise((resolve) => silent.close(resolve));
       }
+    });
+
+    it('keeps closeCode invalid when the last unsubscribe aborts the opening handshake', async () => {
+      const task = fromWebSocketTask(server.url);
+      const events: WebSocketTaskEvent[] = [];
+      task.lifecycle.subscribe((event) => events.push(event));
+      const closed = firstValueFrom(task.lifecycle.pipe(filter((event) => event.type === 'closed')));
+      task.subscribe().unsubscribe();
+      await closed;
+      expect(task.state).to.equal('closed');
+      expect(task.closeCode).to.equal(CloseCode.invalid);
+      expect(task.closeReason).to.equal('');
+      expect(events.map((event) => event.type)).to.deep.equal(['connecting', 'closed']);
+      expect(events[1]).to.deep.include({ type: 'closed', closeCode: CloseCode.invalid, wasClean: false, sent: 0 });
     });
 
     it('emits connecting, open, closing and closed on the lifecycle stream', async () => {

@@ -62,7 +62,7 @@ describe('WebSocketTask in virtual time', () => {
       });
     });
 
-    it('drops a connection still opening when the last subscriber leaves: no Close frame', () => {
+    it('drops a connection still opening when the last subscriber leaves: no Close frame, closeCode stays invalid', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const peer = createVirtualPeer();
         const connection = peer.script('-----^');
@@ -70,6 +70,10 @@ describe('WebSocketTask in virtual time', () => {
         expectObservable(task, '^-!').toBe('');
         expectObservable(connection.sent).toBe('--|');
         expectObservable(sample(cold, '-a-b', () => task.state)).toBe('-a-b', { a: 'connecting', b: 'closed' });
+        expectObservable(sample(cold, '-a-b', () => task.closeCode)).toBe('-a-b', {
+          a: CloseCode.invalid,
+          b: CloseCode.invalid,
+        });
       });
     });
 
