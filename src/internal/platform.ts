@@ -9,9 +9,11 @@ import { adaptWsSocket } from './transport/ws-socket-adapter';
 import { wsTransport } from './transport/ws-transport';
 
 
-/** The transport used when the config names no `WebSocketCtor`: `ws`. */
+let wsDefault: Transport | undefined;
+
+/** The transport used when the config names no `WebSocketCtor`: `ws` (one, shared by every task). */
 export function defaultTransport(): Transport {
-  return wsTransport(WebSocket);
+  return (wsDefault ??= wsTransport(WebSocket));
 }
 
 /** The transport for a user's constructor: `ws`'s own mapping when it is `ws`, the WHATWG one otherwise. */
