@@ -1,6 +1,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import { CloseCode } from './close-code';
 import type { WebSocketMessage } from './codec';
+import type { SocketOpener } from './connection-source';
 import { connectionOutcome, type ConnectionOutcome, type LocalClose } from './connection-outcome';
 import { Heartbeat } from './heartbeat';
 import type { SendQueue } from './send-queue';
@@ -20,8 +21,8 @@ export interface ConnectionHost<T> {
   opened(protocol: string, extensions: string): void;
   message(value: T): void;
   closing(closeCode: number, closeReason: string): void;
-  /** Called once, last: how the connection ended, what it could not send, and how many values it handed to the socket. */
-  ended(outcome: ConnectionOutcome, undelivered: readonly unknown[], sent: number): void;
+  /** Called once, last: how `connection` ended, what it could not send, and how many values it handed to the socket. */
+  ended(connection: Connection<T>, outcome: ConnectionOutcome, undelivered: readonly unknown[], sent: number): void;
 }
 
 interface PendingPing {
@@ -42,11 +43,12 @@ export class Connection<T> implements TransportListener {
   readonly #socket: TransportSocket;
   #localClose: LocalClose | undefined;
   #localFailure: TransportFailure | undefined;
+  // Collections an idle connection never needs are created on first use.
   /** Values whose encoding threw: never queued, reported as undelivered. */
-  readonly #unencodable: T[] = [];
-  /** Every timer of this connection (close timeout, heartbeat, pings), cancelled at the end. */
-  readonly #timers = new Set<Subscription>();
-  readonly #pings = new Map<number, PendingPing>();
+  #unencodable: T[] | null = null;
+  /** Every timer of this connection (close timeout, pings), cancelled at the end. */
+  #timers: Set<Subscription> | null = null;
+  #pings: Map<number, PendingPing> | null = null;
   #nextPingId = 0;
   /** Values handed to the socket. */
   #sent = 0;
@@ -56,7 +58,7 @@ export class Connection<T> implements TransportListener {
 
   constructor(
     host: ConnectionHost<T>,
-    open: (listener: TransportListener) => TransportSocket,
+    opener: SocketOpener,
     alreadyOpen = false,
     holdInbound = false,
   ) {
@@ -65,7 +67,7 @@ export class Connection<T> implements TransportListener {
     this.state = alreadyOpen ? 'open' : 'connecting';
     this.#held = holdInbound ? [] : null;
     this.#heartbeat = this.#config.heartbeat && this.#createHeartbeat();
-    this.#socket = open(this);
+    this.#socket = opener.open(this);
     if (holdInbound) this.#socket.pause?.();
     if (alreadyOpen) this.#heartbeat?.start();
   }
@@ -101,7 +103,7 @@ export class Connection<T> implements TransportListener {
 
   /** Fails the connection with a failure this side detected: close with its code, or drop (1006). */
   fail(failure: TransportFailure, unencodable?: T): void {
-    if (unencodable !== undefined) this.#unencodable.push(unencodable);
+    if (unencodable !== undefined) (this.#unencodable ??= []).push(unencodable);
     if (this.#localFailure || this.#localClose?.started || this.state === 'closed') return;
     this.#localFailure = failure;
     if (failure.closeCode === CloseCode.abnormalClosure) this.#socket.terminate();
@@ -125,7 +127,8 @@ export class Connection<T> implements TransportListener {
         return;
       }
       const { scheduler } = this.#config;
-      this.#pings.set(id, {
+      const pings = (this.#pings ??= new Map<number, PendingPing>());
+      pings.set(id, {
         sentAt: scheduler.now(),
         resolve: (roundTripTime) => {
           subscriber.next(roundTripTime);
@@ -137,7 +140,7 @@ export class Connection<T> implements TransportListener {
         subscriber.error(new WebSocketTaskError('ERR_PING_TIMEOUT', `No pong within ${timeout} ms.`));
       }, timeout);
       return () => {
-        this.#pings.delete(id);
+        pings.delete(id);
         this.#cancel(timer);
       };
     });
@@ -215,9 +218,9 @@ export class Connection<T> implements TransportListener {
   onPong(payload: Uint8Array): void {
     if (payload.byteLength !== 4) return;
     const id = new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0);
-    const pending = this.#pings.get(id);
+    const pending = this.#pings?.get(id);
     if (pending === undefined) return;
-    this.#pings.delete(id);
+    this.#pings!.delete(id);
     pending.resolve(this.#config.scheduler.now() - pending.sentAt);
   }
 
@@ -228,17 +231,20 @@ export class Connection<T> implements TransportListener {
   onEnd(end: TransportEnd): void {
     this.state = 'closed';
     this.#heartbeat?.stop();
-    for (const timer of this.#timers) timer.unsubscribe();
-    this.#timers.clear();
+    if (this.#timers !== null) for (const timer of this.#timers) timer.unsubscribe();
+    this.#timers = null;
     const { queue } = this.#host;
     const queued = this.#config.replayQueue ? queue.values() : queue.clear();
-    const undelivered = [...queued, ...this.#unencodable];
+    const undelivered = this.#unencodable === null ? queued : [...queued, ...this.#unencodable];
     const outcome = connectionOutcome(end, this.#localFailure, this.#localClose, undelivered);
-    for (const ping of this.#pings.values()) {
-      ping.reject(new WebSocketTaskError('ERR_NOT_OPEN', 'The connection ended before the pong arrived.'));
+    const pings = this.#pings;
+    this.#pings = null;
+    if (pings !== null) {
+      for (const ping of pings.values()) {
+        ping.reject(new WebSocketTaskError('ERR_NOT_OPEN', 'The connection ended before the pong arrived.'));
+      }
     }
-    this.#pings.clear();
-    this.#host.ended(outcome, undelivered, this.#sent);
+    this.#host.ended(this, outcome, undelivered, this.#sent);
   }
 
   #deliver(value: T): void {
@@ -297,15 +303,15 @@ export class Connection<T> implements TransportListener {
 
   #schedule(work: () => void, delay: number): Subscription {
     const timer = this.#config.scheduler.schedule(() => {
-      this.#timers.delete(timer);
+      this.#timers?.delete(timer);
       work();
     }, delay);
-    this.#timers.add(timer);
+    (this.#timers ??= new Set()).add(timer);
     return timer;
   }
 
   #cancel(timer: Subscription): void {
     timer.unsubscribe();
-    this.#timers.delete(timer);
+    this.#timers?.delete(timer);
   }
 }

@@ -1,7 +1,8 @@
 import type { CloseCodeRules } from './close-code';
 import type { WebSocketMessage } from './codec';
 import type { HeartbeatConfig } from './heartbeat-config';
-import { adaptExistingSocket, defaultTransport, transportForConstructor } from './platform';
+import { ConnectingSource, WrappedSource } from './connection-source';
+import { defaultTransport, transportForConstructor } from './platform';
 import type { Transport } from './transport/transport';
 import { ReadyState, isWsSocket, type WebSocketLike } from './transport/websocket-like';
 import { resolveConfig, type WebSocketTaskConfig } from './websocket-task-config';
@@ -61,18 +62,11 @@ export function fromWebSocketTask<T>(
 export function createConnectingTask<T>(config: WebSocketTaskConfig<T>, transport: Transport): WebSocketTask<T> {
   checkTaskOptions(config, transport.closeCodeRules);
   const resolved = resolveConfig<T>(config);
-  const request = {
-    url: parseWebSocketUrl(config.url),
-    protocols: resolved.protocols,
-    maximumMessageSize: resolved.maximumMessageSize,
-    node: resolved.node,
-  };
-  return new WebSocketTask(resolved, {
-    kind: 'connect',
-    url: request.url,
-    closeCodeRules: transport.closeCodeRules,
-    open: (listener) => transport.connect(request, listener),
-  });
+  const url = parseWebSocketUrl(config.url);
+  return new WebSocketTask(
+    resolved,
+    new ConnectingSource(transport, url, resolved.protocols, resolved.maximumMessageSize, resolved.node),
+  );
 }
 
 function connectTask<T>(config: WebSocketTaskConfig<T>): WebSocketTask<T> {
@@ -88,14 +82,7 @@ function wrapTask<T>(config: WebSocketTaskSocketConfig<T>): WebSocketTask<T> {
   const closeCodeRules: CloseCodeRules = isWsSocket(socket) ? 'rfc6455' : 'whatwg';
   checkTaskOptions(config, closeCodeRules);
   const resolved = resolveConfig<T>(config);
-  return new WebSocketTask(resolved, {
-    kind: 'wrap',
-    url: (socket as { url?: string }).url ?? '',
-    closeCodeRules,
-    alreadyOpen: socket.readyState === ReadyState.open,
-    protocol: socket.protocol,
-    open: (listener) => adaptExistingSocket(socket, listener, resolved.maximumMessageSize),
-  });
+  return new WebSocketTask(resolved, new WrappedSource(socket, closeCodeRules, resolved.maximumMessageSize));
 }
 
 function isSocket(target: object): target is WebSocketLike {
@@ -118,7 +105,8 @@ export function parseWebSocketUrl(input: string | URL): string {
   if (url.hash !== '') {
     throw new WebSocketTaskError('ERR_INVALID_CONFIG', `A WebSocket URL cannot have a fragment ("${url.hash}").`);
   }
-  return url.href;
+  // The caller's string when it is already in normal form: one string per task, not two.
+  return url.href === input ? input : url.href;
 }
 
 /**

@@ -108,6 +108,10 @@ export const Defaults = {
   pingTimeout: 10_000,
 } as const;
 
+// Shared by every task that sets neither (a server may hold thousands of tasks).
+const NO_PROTOCOLS: readonly string[] = Object.freeze([]);
+const NO_NODE_OPTIONS: NodeSocketOptions = Object.freeze({});
+
 /** Applies defaults; the codec (or serializer pair) becomes one encode/decode pair, `null` for identity. */
 export function resolveConfig<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConfig<T> {
   const codec = config.codec;
@@ -115,7 +119,7 @@ export function resolveConfig<T>(config: Partial<WebSocketTaskConfig<T>>): Resol
   const serializer = config.serializer;
   const deserializer = config.deserializer;
   return {
-    protocols: typeof config.protocols === 'string' ? [config.protocols] : [...(config.protocols ?? [])],
+    protocols: typeof config.protocols === 'string' ? [config.protocols] : config.protocols ? [...config.protocols] : NO_PROTOCOLS,
     maximumMessageSize: config.maximumMessageSize ?? Defaults.maximumMessageSize,
     encode: serializer ? (value) => toWireMessage(serializer(value)) : identity ? null : codec.encode.bind(codec),
     decode: deserializer ? (data) => deserializer({ data }) : identity ? null : codec.decode.bind(codec),
@@ -128,7 +132,7 @@ export function resolveConfig<T>(config: Partial<WebSocketTaskConfig<T>>): Resol
     reconnect: config.reconnect ? reconnectPolicy(config.reconnect) : undefined,
     heartbeat: config.heartbeat,
     scheduler: config.scheduler ?? asyncScheduler,
-    node: config.node ?? {},
+    node: config.node ?? NO_NODE_OPTIONS,
     openObserver: config.openObserver,
     closingObserver: config.closingObserver,
     closeObserver: config.closeObserver,

@@ -1,5 +1,6 @@
-import { Observable, ObjectUnsubscribedError, Subject, Subscription, type Subscriber } from 'rxjs';
+import { Observable, ObjectUnsubscribedError, Subject, Subscription, type Subscriber, type TeardownLogic } from 'rxjs';
 import { CloseCode, type CloseCodeRules } from './close-code';
+import type { ConnectionSource } from './connection-source';
 import type { WebSocketMessage } from './codec';
 import { Connection, type ConnectionHost } from './connection';
 import type { ConnectionOutcome } from './connection-outcome';
@@ -7,29 +8,10 @@ import { drained } from './drained';
 import { multiplex } from './multiplex';
 import { SendQueue } from './send-queue';
 import { messageOf } from './transport/failures';
-import type { TransportListener, TransportSocket } from './transport/transport';
 import { validateClose } from './validate-close';
 import type { ResolvedConfig } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
 import type { WebSocketTaskEvent, WebSocketTaskState } from './websocket-task-event';
-
-/** How a task gets its connections: opened on demand, or one socket that already exists. */
-export type ConnectionSource =
-  | {
-      readonly kind: 'connect';
-      readonly url: string;
-      readonly closeCodeRules: CloseCodeRules;
-      readonly open: (listener: TransportListener) => TransportSocket;
-    }
-  | {
-      readonly kind: 'wrap';
-      readonly url: string;
-      /** The subprotocol the wrapped socket negotiated. */
-      readonly protocol: string;
-      readonly closeCodeRules: CloseCodeRules;
-      readonly alreadyOpen: boolean;
-      readonly open: (listener: TransportListener) => TransportSocket;
-    };
 
 /**
  * A WebSocket connection as an RxJS `Subject`, with the lifecycle of Apple's
@@ -56,18 +38,19 @@ export type ConnectionSource =
  * ```
  */
 export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
-  /**
-   * The lifecycle of the task's connections: connecting, open, closing (started here),
-   * closed with code and reason, reconnecting. Hot: it does not replay past events.
-   */
-  readonly lifecycle: Observable<WebSocketTaskEvent>;
   readonly #config: ResolvedConfig<T>;
   readonly #source: ConnectionSource;
   readonly #queue: SendQueue<T>;
-  readonly #events = new Subject<WebSocketTaskEvent>();
-  readonly #subscribers = new Set<Subscriber<T>>();
-  /** The only subscriber, when there is exactly one: inbound messages go to it directly. */
-  #only: Subscriber<T> | null = null;
+  /** The lifecycle's events, created when someone first reads `lifecycle`. */
+  #events: Subject<WebSocketTaskEvent> | null = null;
+  #lifecycle: Observable<WebSocketTaskEvent> | null = null;
+  /**
+   * The subscribers, replaced (never changed in place) when one comes or goes, so that
+   * delivery can iterate it while subscribers change. The task multicasts by itself rather
+   * than through an inner Subject: an idle connection then holds no Subject, observer
+   * list and inner subscription of its own.
+   */
+  #subscribers: readonly Subscriber<T>[] = NO_SUBSCRIBERS;
   /** The subscribers' stream from the first subscription to the end; it may span reconnects. */
   #session: Session<T> | null = null;
   #connection: Connection<T> | null = null;
@@ -84,11 +67,18 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     this.#config = config;
     this.#source = source;
     this.#queue = new SendQueue<T>(config.maxQueuedMessages, config.maxQueuedBytes);
-    this.lifecycle = this.#events.asObservable();
     if (source.kind === 'wrap') {
-      this.#session = newSession();
+      this.#session = new WebSocketTask.#Session(this);
       this.#connect();
     }
+  }
+
+  /**
+   * The lifecycle of the task's connections: connecting, open, closing (started here),
+   * closed with code and reason, reconnecting. Hot: it does not replay past events.
+   */
+  get lifecycle(): Observable<WebSocketTaskEvent> {
+    return (this.#lifecycle ??= (this.#events ??= new Subject<WebSocketTaskEvent>()).asObservable());
   }
 
   /** `CloseCode.invalid` while the connection has not ended; then the code it ended with. */
@@ -128,7 +118,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
 
   /** Whether anyone is subscribed. */
   override get observed(): boolean {
-    return this.#subscribers.size > 0;
+    return this.#subscribers.length > 0;
   }
 
   /**
@@ -258,13 +248,13 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
 
   /** Ends every subscription and closes the connection with `normalClosure`; the task cannot be used again. */
   override unsubscribe(): void {
-    for (const subscriber of [...this.#subscribers]) subscriber.unsubscribe();
+    for (const subscriber of this.#subscribers) subscriber.unsubscribe();
     this.#connection?.close(CloseCode.normalClosure, '', 'release');
     super.unsubscribe();
   }
 
   /** @internal */
-  protected _subscribe(subscriber: Subscriber<T>): Subscription {
+  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
     const final = this.#final;
     if (final !== null) {
       if (final.error) subscriber.error(final.error);
@@ -273,19 +263,20 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     }
     let session = this.#session;
     if (session === null) {
-      session = this.#session = newSession();
+      session = this.#session = new WebSocketTask.#Session(this);
       this.#connect();
     }
-    this.#subscribers.add(subscriber);
-    const inner = session.output.subscribe(subscriber);
-    this.#only = this.#subscribers.size === 1 ? subscriber : null;
-    if (this.#subscribers.size === 1) this.#connection?.deliverHeld();
-    return new Subscription(() => {
-      inner.unsubscribe();
-      this.#subscribers.delete(subscriber);
-      this.#only = this.#subscribers.size === 1 ? this.#subscribers.values().next().value! : null;
-      if (this.#subscribers.size === 0 && this.#session === session) this.#release();
-    });
+    const first = !this.observed;
+    this.#subscribers = [...this.#subscribers, subscriber];
+    if (first) this.#connection?.deliverHeld();
+    return () => {
+      const subscribers = this.#subscribers;
+      const index = subscribers.indexOf(subscriber);
+      if (index === -1) return;
+      this.#subscribers =
+        subscribers.length === 1 ? NO_SUBSCRIBERS : [...subscribers.slice(0, index), ...subscribers.slice(index + 1)];
+      if (!this.observed && this.#session === session) this.#release();
+    };
   }
 
   /** The last subscriber left: close the connection, or stop waiting to reconnect. */
@@ -300,14 +291,9 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     this.#closeReason = undefined;
     this.#protocol = '';
     this.#state = 'connecting';
-    this.#events.next({ type: 'connecting', url: source.url });
+    this.#events?.next({ type: 'connecting', url: source.url });
     const wrap = source.kind === 'wrap';
-    const connection: Connection<T> = new Connection<T>(
-      this.#hostFor(() => connection),
-      source.open,
-      wrap && source.alreadyOpen,
-      wrap,
-    );
+    const connection = new Connection<T>(this.#session!, source, wrap && source.alreadyOpen, wrap);
     this.#connection = connection;
     if (connection.state === 'open') {
       this.#state = 'open';
@@ -315,45 +301,64 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     }
   }
 
-  #hostFor(connection: () => Connection<T>): ConnectionHost<T> {
-    const config = this.#config;
-    const session = this.#session!;
-    return {
-      config,
-      queue: this.#queue,
-      opened: (protocol, extensions) => {
-        this.#state = 'open';
-        this.#protocol = protocol;
-        session.openedAt = config.scheduler.now();
-        this.#events.next({ type: 'open', protocol, extensions });
-        config.openObserver?.next({ type: 'open' });
-      },
-      message: (value) => {
-        // One subscriber, the common case: skip Subject.next, whose rxjs 7 build allocates a
-        // closure (errorContext) and an iterator per message.
-        const only = this.#only;
-        if (only !== null) only.next(value);
-        else session.output.next(value);
-      },
-      closing: (closeCode, closeReason) => {
-        this.#state = 'closing';
-        this.#events.next({ type: 'closing', closeCode, closeReason });
-        config.closingObserver?.next();
-      },
-      ended: (outcome, undelivered, sent) => {
-        if (this.#connection === connection()) this.#connection = null;
-        this.#closeCode = outcome.closeCode;
-        this.#closeReason = outcome.closeReason;
-        this.#state = 'closed';
-        const { closeCode, closeReason, wasClean, error } = outcome;
-        this.#events.next({ type: 'closed', closeCode, closeReason, wasClean, undelivered, sent, ...(error && { error }) });
-        config.closeObserver?.next({ code: closeCode, reason: closeReason, wasClean });
-        if (this.#source.kind === 'wrap') this.#final = outcome;
-        else if (error && this.#session === session && this.#scheduleReconnect(session, error)) return;
-        this.#endSession(outcome);
-      },
-    };
-  }
+  /**
+   * A session: the subscribers' stream from the first subscription to the end, which may
+   * span reconnects, and the host its connections report to. The class sits in the task's
+   * body so that its methods reach the task's private state: methods on one prototype
+   * instead of closures for every connection, which idle servers hold by the thousand.
+   */
+  static readonly #Session = class<U> implements Session<U> {
+    attempt = 0;
+    openedAt: number | undefined = undefined;
+    retry: Subscription | undefined = undefined;
+
+    constructor(readonly task: WebSocketTask<U>) {}
+
+    get config(): ResolvedConfig<U> {
+      return this.task.#config;
+    }
+
+    get queue(): SendQueue<U> {
+      return this.task.#queue;
+    }
+
+    opened(protocol: string, extensions: string): void {
+      const task = this.task;
+      task.#state = 'open';
+      task.#protocol = protocol;
+      this.openedAt = task.#config.scheduler.now();
+      task.#events?.next({ type: 'open', protocol, extensions });
+      task.#config.openObserver?.next({ type: 'open' });
+    }
+
+    message(value: U): void {
+      const subscribers = this.task.#subscribers;
+      // One subscriber, the common case: no loop.
+      if (subscribers.length === 1) subscribers[0]!.next(value);
+      else for (const subscriber of subscribers) subscriber.next(value);
+    }
+
+    closing(closeCode: number, closeReason: string): void {
+      const task = this.task;
+      task.#state = 'closing';
+      task.#events?.next({ type: 'closing', closeCode, closeReason });
+      task.#config.closingObserver?.next();
+    }
+
+    ended(connection: Connection<U>, outcome: ConnectionOutcome, undelivered: readonly unknown[], sent: number): void {
+      const task = this.task;
+      if (task.#connection === connection) task.#connection = null;
+      task.#closeCode = outcome.closeCode;
+      task.#closeReason = outcome.closeReason;
+      task.#state = 'closed';
+      const { closeCode, closeReason, wasClean, error } = outcome;
+      task.#events?.next({ type: 'closed', closeCode, closeReason, wasClean, undelivered, sent, ...(error && { error }) });
+      task.#config.closeObserver?.next({ code: closeCode, reason: closeReason, wasClean });
+      if (task.#source.kind === 'wrap') task.#final = outcome;
+      else if (error && task.#session === this && task.#scheduleReconnect(this, error)) return;
+      task.#endSession(outcome);
+    }
+  };
 
   /** Schedules the next connection when the policy says so; `false` when it does not. */
   #scheduleReconnect(session: Session<T>, error: WebSocketTaskError): boolean {
@@ -366,7 +371,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     if (!policy.shouldReconnect(error, attempt)) return false;
     const delay = policy.delay(error, attempt);
     this.#state = 'reconnecting';
-    this.#events.next({ type: 'reconnecting', attempt, delay, error });
+    this.#events?.next({ type: 'reconnecting', attempt, delay, error });
     session.retry = scheduler.schedule(() => {
       session.retry = undefined;
       if (this.#session === session) this.#connect();
@@ -381,8 +386,13 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     this.#session = null;
     session.retry?.unsubscribe();
     if (this.#state === 'reconnecting') this.#state = 'closed';
-    if (outcome.error) session.output.error(outcome.error);
-    else session.output.complete();
+    // Every subscriber present now belongs to the session; one that subscribes while this
+    // runs (retry, repeat) starts the next session and is not in this list.
+    const { error } = outcome;
+    for (const subscriber of this.#subscribers) {
+      if (error) subscriber.error(error);
+      else subscriber.complete();
+    }
   }
 
   #encodingFailed(value: T, error: unknown): void {
@@ -404,19 +414,16 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   }
 }
 
+const NO_SUBSCRIBERS: readonly never[] = Object.freeze([]);
+
 /** The subscribers' stream of one run of the task, from first subscription to the end. */
-interface Session<T> {
-  readonly output: Subject<T>;
+interface Session<T> extends ConnectionHost<T> {
   /** Reconnects in a row since the last stable connection. */
   attempt: number;
   /** When the current connection opened (scheduler time). */
   openedAt: number | undefined;
   /** The pending reconnect, while waiting out the backoff. */
   retry: Subscription | undefined;
-}
-
-function newSession<T>(): Session<T> {
-  return { output: new Subject<T>(), attempt: 0, openedAt: undefined, retry: undefined };
 }
 
 /** The raw codec's check: only text and bytes go on the wire as they are. */
