@@ -49,3 +49,12 @@ export function failureFromWsError(error: unknown, opened: boolean, maximumMessa
   }
   return opened ? connectionLost(error) : connectionFailed(error);
 }
+
+/**
+ * The HTTP status of an upgrade the server refused, when `error` is ws's own report of it
+ * ("Unexpected server response: 403", the same through ws 8); `undefined` otherwise.
+ */
+export function rejectedHandshakeStatus(error: unknown): number | undefined {
+  const match = error instanceof Error ? /^Unexpected server response: (\d{3})$/.exec(error.message) : null;
+  return match === null ? undefined : Number(match[1]);
+}

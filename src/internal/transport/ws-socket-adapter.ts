@@ -2,7 +2,7 @@ import type WebSocket from 'ws';
 import * as wsModule from 'ws';
 import { connectionFailed, connectionLost, handshakeRejected } from './failures';
 import type { TransportFailure, TransportListener, TransportSocket, WireMessage } from './transport';
-import { failureFromWsError } from './ws-failure';
+import { failureFromWsError, rejectedHandshakeStatus } from './ws-failure';
 
 const OPEN = 1;
 
@@ -48,6 +48,10 @@ function adapterOf(socket: WebSocket): WsSocketAdapter {
 function onOpen(this: WebSocket): void {
   const adapter = adapterOf(this);
   adapter.opened = true;
+  // Messages come only once open, and only an opening socket needs 'open': ws keeps the
+  // listeners of a socket in a dictionary, which stays at its smallest with three entries.
+  this.off('open', onOpen);
+  this.on('message', onMessage);
   adapter.listener.onOpen(this.protocol, this.extensions);
 }
 
@@ -63,15 +67,12 @@ function onError(this: WebSocket, error: Error): void {
   adapterOf(this).lastError ??= error;
 }
 
-function onUnexpectedResponse(this: WebSocket, _request: unknown, response: { statusCode?: number; resume(): void }): void {
-  adapterOf(this).httpStatus = response.statusCode;
-  response.resume();
-  this.terminate();
-}
-
 function onClose(this: WebSocket, code: number, reason: Buffer): void {
   const adapter = adapterOf(this);
-  const { httpStatus, lastError, opened } = adapter;
+  const { lastError, opened } = adapter;
+  // Without an 'unexpected-response' listener ws aborts a rejected handshake by itself and
+  // names the status in its error.
+  const httpStatus = rejectedHandshakeStatus(lastError);
   let failure: TransportFailure | undefined;
   if (httpStatus !== undefined) failure = handshakeRejected(httpStatus, lastError);
   else if (adapter.terminatedLocally) failure = undefined;
@@ -85,7 +86,6 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
 class WsSocketAdapter implements TransportSocket {
   opened: boolean;
   lastError: unknown = undefined;
-  httpStatus: number | undefined = undefined;
   terminatedLocally = false;
   /** The frames of this tick, written together by `flush`; `null` when none wait. */
   #batch: Buffer[] | null = null;
@@ -99,11 +99,9 @@ class WsSocketAdapter implements TransportSocket {
     this.opened = socket.readyState === OPEN;
     socket[ADAPTER] = this;
     socket.binaryType = 'nodebuffer';
-    socket.on('open', onOpen);
-    socket.on('message', onMessage);
-    socket.on('pong', onPong);
+    if (this.opened) socket.on('message', onMessage);
+    else socket.on('open', onOpen);
     socket.on('error', onError);
-    socket.on('unexpected-response', onUnexpectedResponse);
     socket.on('close', onClose);
   }
 
@@ -157,12 +155,14 @@ class WsSocketAdapter implements TransportSocket {
   }
 
   terminate(): void {
-    if (this.httpStatus === undefined) this.terminatedLocally = true;
+    this.terminatedLocally = true;
     this.socket.terminate();
   }
 
   ping(payload: Uint8Array): boolean {
     if (this.socket.readyState !== OPEN) return false;
+    // Listened to from the first ping on: most connections never ping.
+    if (this.socket.listenerCount('pong') === 0) this.socket.on('pong', onPong);
     this.#flush();
     this.socket.ping(payload);
     return true;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { failureFromWsError } from '../../../src/internal/transport/ws-failure';
+import { failureFromWsError, rejectedHandshakeStatus } from '../../../src/internal/transport/ws-failure';
 
 const LIMIT = 1_048_576;
 
@@ -181,5 +181,25 @@ describe('failureFromWsError', () => {
       expect(failureFromWsError(null, true, LIMIT).code).to.equal('ERR_CONNECTION_LOST');
       expect(failureFromWsError(undefined, true, LIMIT).code).to.equal('ERR_CONNECTION_LOST');
     });
+  });
+});
+
+describe('rejectedHandshakeStatus', () => {
+  it("reads the status from ws's own error for a refused upgrade", () => {
+    expect(rejectedHandshakeStatus(new Error('Unexpected server response: 403'))).to.equal(403);
+    expect(rejectedHandshakeStatus(new Error('Unexpected server response: 503'))).to.equal(503);
+  });
+
+  it('finds no status in other errors, or in what is not an Error', () => {
+    expect(rejectedHandshakeStatus(new Error('Unexpected server response'))).to.equal(undefined);
+    expect(rejectedHandshakeStatus(new Error('connect ECONNREFUSED 127.0.0.1:1'))).to.equal(undefined);
+    expect(rejectedHandshakeStatus('Unexpected server response: 403')).to.equal(undefined);
+    expect(rejectedHandshakeStatus(undefined)).to.equal(undefined);
+  });
+
+  it('matches the message the installed ws builds for it', () => {
+    const require = createRequire(import.meta.url);
+    const source = readFileSync(join(dirname(require.resolve('ws/package.json')), 'lib', 'websocket.js'), 'utf8');
+    expect(source).to.include('`Unexpected server response: ${res.statusCode}`');
   });
 });
