@@ -11,6 +11,9 @@ import type { TransportEnd, TransportFailure, TransportListener, TransportSocket
 import type { ResolvedConfig } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
 
+/** Ping payloads are ids, unique among the pings in flight (one counter for all connections). */
+let nextPingId = 0;
+
 /** Where one connection is. */
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
 
@@ -49,7 +52,6 @@ export class Connection<T> implements TransportListener {
   /** Every timer of this connection (close timeout, pings), cancelled at the end. */
   #timers: Set<Subscription> | null = null;
   #pings: Map<number, PendingPing> | null = null;
-  #nextPingId = 0;
   /** Values handed to the socket. */
   #sent = 0;
   readonly #heartbeat: Heartbeat<T> | undefined;
@@ -117,7 +119,7 @@ export class Connection<T> implements TransportListener {
         subscriber.error(new WebSocketTaskError('ERR_NOT_OPEN', 'sendPing needs an open connection.'));
         return;
       }
-      const id = this.#nextPingId++ >>> 0;
+      const id = nextPingId++ >>> 0;
       const payload = new Uint8Array(4);
       new DataView(payload.buffer).setUint32(0, id);
       if (!this.#socket.ping(payload)) {

@@ -5,7 +5,7 @@ import { ConnectingSource, WrappedSource } from './connection-source';
 import { defaultTransport, transportForConstructor } from './platform';
 import type { Transport } from './transport/transport';
 import { ReadyState, isWsSocket, type WebSocketLike } from './transport/websocket-like';
-import { resolveConfig, type WebSocketTaskConfig } from './websocket-task-config';
+import { resolveConfig, resolveObservers, type WebSocketTaskConfig } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
 import { WebSocketTask } from './websocket-task';
 
@@ -66,6 +66,7 @@ export function createConnectingTask<T>(config: WebSocketTaskConfig<T>, transpor
   return new WebSocketTask(
     resolved,
     new ConnectingSource(transport, url, resolved.protocols, resolved.maximumMessageSize, resolved.node),
+    resolveObservers(config),
   );
 }
 
@@ -82,7 +83,11 @@ function wrapTask<T>(config: WebSocketTaskSocketConfig<T>): WebSocketTask<T> {
   const closeCodeRules: CloseCodeRules = isWsSocket(socket) ? 'rfc6455' : 'whatwg';
   checkTaskOptions(config, closeCodeRules);
   const resolved = resolveConfig<T>(config);
-  return new WebSocketTask(resolved, new WrappedSource(socket, closeCodeRules, resolved.maximumMessageSize));
+  return new WebSocketTask(
+    resolved,
+    new WrappedSource(socket, closeCodeRules, resolved.maximumMessageSize),
+    resolveObservers(config),
+  );
 }
 
 function isSocket(target: object): target is WebSocketLike {

@@ -92,12 +92,10 @@ export interface ResolvedConfig<T> {
   readonly heartbeat: HeartbeatConfig<T> | undefined;
   readonly scheduler: SchedulerLike;
   readonly node: NodeSocketOptions;
-  readonly openObserver: NextObserver<{ readonly type: 'open' }> | undefined;
-  readonly closingObserver: NextObserver<void> | undefined;
-  readonly closeObserver:
-    | NextObserver<{ readonly code: number; readonly reason: string; readonly wasClean: boolean }>
-    | undefined;
 }
+
+/** The `rxjs/webSocket` observers of a task, kept apart from the (often shared) resolved config. */
+export type TaskObservers = Pick<WebSocketTaskConfig<unknown>, 'openObserver' | 'closingObserver' | 'closeObserver'>;
 
 /** Defaults, named. */
 export const Defaults = {
@@ -112,8 +110,29 @@ export const Defaults = {
 const NO_PROTOCOLS: readonly string[] = Object.freeze([]);
 const NO_NODE_OPTIONS: NodeSocketOptions = Object.freeze({});
 
-/** Applies defaults; the codec (or serializer pair) becomes one encode/decode pair, `null` for identity. */
+/**
+ * Applies defaults; the codec (or serializer pair) becomes one encode/decode pair, `null` for
+ * identity. A config that changes no default resolves to one shared, frozen object: a server
+ * may hold thousands of tasks with the default config.
+ */
 export function resolveConfig<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConfig<T> {
+  const resolved = applyDefaults(config);
+  const defaults = (defaultConfig ??= Object.freeze(applyDefaults({})));
+  for (const key of Object.keys(defaults) as (keyof ResolvedConfig<T>)[]) {
+    if (!Object.is(resolved[key], defaults[key])) return resolved;
+  }
+  return defaults as ResolvedConfig<T>;
+}
+
+let defaultConfig: ResolvedConfig<unknown> | undefined;
+
+/** The observers a config sets, or `undefined` when it sets none. */
+export function resolveObservers(config: TaskObservers): TaskObservers | undefined {
+  const { openObserver, closingObserver, closeObserver } = config;
+  return openObserver || closingObserver || closeObserver ? { openObserver, closingObserver, closeObserver } : undefined;
+}
+
+function applyDefaults<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConfig<T> {
   const codec = config.codec;
   const identity = codec === undefined || codec === (rawCodec as unknown);
   const serializer = config.serializer;
@@ -133,9 +152,6 @@ export function resolveConfig<T>(config: Partial<WebSocketTaskConfig<T>>): Resol
     heartbeat: config.heartbeat,
     scheduler: config.scheduler ?? asyncScheduler,
     node: config.node ?? NO_NODE_OPTIONS,
-    openObserver: config.openObserver,
-    closingObserver: config.closingObserver,
-    closeObserver: config.closeObserver,
   };
 }
 

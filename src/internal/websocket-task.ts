@@ -1,4 +1,4 @@
-import { Observable, ObjectUnsubscribedError, Subject, Subscription, type Subscriber, type TeardownLogic } from 'rxjs';
+import { Observable, ObjectUnsubscribedError, Subject, Subscription, type Subscriber, type TeardownLogic, type Unsubscribable } from 'rxjs';
 import { CloseCode, type CloseCodeRules } from './close-code';
 import type { ConnectionSource } from './connection-source';
 import type { WebSocketMessage } from './codec';
@@ -9,7 +9,7 @@ import { multiplex } from './multiplex';
 import { SendQueue } from './send-queue';
 import { messageOf } from './transport/failures';
 import { validateClose } from './validate-close';
-import type { ResolvedConfig } from './websocket-task-config';
+import type { ResolvedConfig, TaskObservers } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
 import type { WebSocketTaskEvent, WebSocketTaskState } from './websocket-task-event';
 
@@ -39,8 +39,11 @@ import type { WebSocketTaskEvent, WebSocketTaskState } from './websocket-task-ev
  */
 export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   readonly #config: ResolvedConfig<T>;
+  /** `rxjs/webSocket`'s observers, if the config set any. */
+  readonly #observers: TaskObservers | undefined;
   readonly #source: ConnectionSource;
-  readonly #queue: SendQueue<T>;
+  /** Values waiting for a connection; created by the first value that has to wait. */
+  #queue: SendQueue<T> | null = null;
   /** The lifecycle's events, created when someone first reads `lifecycle`. */
   #events: Subject<WebSocketTaskEvent> | null = null;
   #lifecycle: Observable<WebSocketTaskEvent> | null = null;
@@ -62,11 +65,11 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   #protocol = '';
 
   /** @internal Use `fromWebSocketTask`. */
-  constructor(config: ResolvedConfig<T>, source: ConnectionSource) {
+  constructor(config: ResolvedConfig<T>, source: ConnectionSource, observers?: TaskObservers) {
     super();
     this.#config = config;
+    this.#observers = observers;
     this.#source = source;
-    this.#queue = new SendQueue<T>(config.maxQueuedMessages, config.maxQueuedBytes);
     if (source.kind === 'wrap') {
       this.#session = new WebSocketTask.#Session(this);
       this.#connect();
@@ -108,12 +111,12 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
 
   /** Bytes waiting: in the socket's buffer plus in the send queue. */
   get bufferedAmount(): number {
-    return this.#connection?.bufferedAmount ?? this.#queue.bytes;
+    return this.#connection?.bufferedAmount ?? this.#queue?.bytes ?? 0;
   }
 
   /** Values accepted by `next()` that wait for a connection. */
   get queuedMessages(): number {
-    return this.#queue.length;
+    return this.#queue?.length ?? 0;
   }
 
   /** Whether anyone is subscribed. */
@@ -138,7 +141,8 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
       return;
     }
     if (this.#connection?.trySend(data)) return;
-    this.#queue.push(value, data);
+    const config = this.#config;
+    (this.#queue ??= new SendQueue<T>(config.maxQueuedMessages, config.maxQueuedBytes)).push(value, data);
   }
 
   /**
@@ -267,17 +271,39 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
       this.#connect();
     }
     const first = !this.observed;
-    this.#subscribers = [...this.#subscribers, subscriber];
+    // Exact-size copies: an array that grows by push reserves 17 slots.
+    const subscribers = this.#subscribers;
+    this.#subscribers = subscribers.length === 0 ? [subscriber] : subscribers.concat(subscriber);
     if (first) this.#connection?.deliverHeld();
-    return () => {
-      const subscribers = this.#subscribers;
-      const index = subscribers.indexOf(subscriber);
-      if (index === -1) return;
-      this.#subscribers =
-        subscribers.length === 1 ? NO_SUBSCRIBERS : [...subscribers.slice(0, index), ...subscribers.slice(index + 1)];
-      if (!this.observed && this.#session === session) this.#release();
-    };
+    return new WebSocketTask.#Unsubscriber(this, subscriber, session);
   }
+
+  /** `subscriber` left; the last one to leave the current session closes the connection. */
+  #unsubscribed(subscriber: Subscriber<T>, session: Session<T>): void {
+    const subscribers = this.#subscribers;
+    const index = subscribers.indexOf(subscriber);
+    if (index === -1) return;
+    if (subscribers.length === 1) this.#subscribers = NO_SUBSCRIBERS;
+    else {
+      const rest = subscribers.slice();
+      rest.splice(index, 1);
+      this.#subscribers = rest;
+    }
+    if (!this.observed && this.#session === session) this.#release();
+  }
+
+  /** A subscription's teardown as an object with a prototype method, not a closure per subscriber. */
+  static readonly #Unsubscriber = class<U> implements Unsubscribable {
+    constructor(
+      readonly task: WebSocketTask<U>,
+      readonly subscriber: Subscriber<U>,
+      readonly session: Session<U>,
+    ) {}
+
+    unsubscribe(): void {
+      this.task.#unsubscribed(this.subscriber, this.session);
+    }
+  };
 
   /** The last subscriber left: close the connection, or stop waiting to reconnect. */
   #release(): void {
@@ -319,16 +345,17 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     }
 
     get queue(): SendQueue<U> {
-      return this.task.#queue;
+      return this.task.#queue ?? (NOTHING_QUEUED as SendQueue<U>);
     }
 
     opened(protocol: string, extensions: string): void {
       const task = this.task;
       task.#state = 'open';
       task.#protocol = protocol;
-      this.openedAt = task.#config.scheduler.now();
+      // Only reconnect's backoff reset reads it (a timestamp is a heap number: not kept for nothing).
+      if (task.#config.reconnect !== undefined) this.openedAt = task.#config.scheduler.now();
       task.#events?.next({ type: 'open', protocol, extensions });
-      task.#config.openObserver?.next({ type: 'open' });
+      task.#observers?.openObserver?.next({ type: 'open' });
     }
 
     message(value: U): void {
@@ -342,7 +369,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
       const task = this.task;
       task.#state = 'closing';
       task.#events?.next({ type: 'closing', closeCode, closeReason });
-      task.#config.closingObserver?.next();
+      task.#observers?.closingObserver?.next();
     }
 
     ended(connection: Connection<U>, outcome: ConnectionOutcome, undelivered: readonly unknown[], sent: number): void {
@@ -353,7 +380,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
       task.#state = 'closed';
       const { closeCode, closeReason, wasClean, error } = outcome;
       task.#events?.next({ type: 'closed', closeCode, closeReason, wasClean, undelivered, sent, ...(error && { error }) });
-      task.#config.closeObserver?.next({ code: closeCode, reason: closeReason, wasClean });
+      task.#observers?.closeObserver?.next({ code: closeCode, reason: closeReason, wasClean });
       if (task.#source.kind === 'wrap') task.#final = outcome;
       else if (error && task.#session === this && task.#scheduleReconnect(this, error)) return;
       task.#endSession(outcome);
@@ -415,6 +442,9 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
 }
 
 const NO_SUBSCRIBERS: readonly never[] = Object.freeze([]);
+
+/** The queue of a task that never had to queue: empty, and it takes nothing (limit 0). */
+const NOTHING_QUEUED = /* @__PURE__ */ new SendQueue<never>(0, 0);
 
 /** The subscribers' stream of one run of the task, from first subscription to the end. */
 interface Session<T> extends ConnectionHost<T> {

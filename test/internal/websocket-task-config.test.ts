@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { asyncScheduler, queueScheduler } from 'rxjs';
 import { jsonCodec, rawCodec, type WebSocketCodec, type WebSocketMessage } from '../../src/internal/codec';
-import { Defaults, resolveConfig } from '../../src/internal/websocket-task-config';
+import { Defaults, resolveConfig, resolveObservers } from '../../src/internal/websocket-task-config';
 
 describe('resolveConfig', () => {
   describe('defaults', () => {
@@ -45,16 +45,38 @@ describe('resolveConfig', () => {
       expect(resolved.heartbeat).to.equal(undefined);
     });
 
-    it('has no observers', () => {
-      expect(resolved.openObserver).to.equal(undefined);
-      expect(resolved.closingObserver).to.equal(undefined);
-      expect(resolved.closeObserver).to.equal(undefined);
+    it('is one shared, frozen object, whatever else the config holds', () => {
+      const withObserver = resolveConfig<WebSocketMessage>({ openObserver: { next: () => undefined } });
+      expect(withObserver).to.equal(resolved);
+      expect(resolveConfig<WebSocketMessage>({ closeTimeout: Defaults.closeTimeout })).to.equal(resolved);
+      expect(Object.isFrozen(resolved)).to.equal(true);
+    });
+  });
+
+  it('resolves a config that changes a default to an object of its own', () => {
+    const shared = resolveConfig<WebSocketMessage>({});
+    expect(resolveConfig<WebSocketMessage>({ closeTimeout: 1 })).to.not.equal(shared);
+    expect(resolveConfig({ codec: jsonCodec() })).to.not.equal(shared);
+  });
+
+  describe('resolveObservers', () => {
+    it('keeps no object for a config without observers', () => {
+      expect(resolveObservers({})).to.equal(undefined);
+    });
+
+    it('keeps the observers a config sets', () => {
+      const openObserver = { next: () => undefined };
+      const closeObserver = { next: () => undefined };
+      expect(resolveObservers({ openObserver, closeObserver })).to.deep.equal({
+        openObserver,
+        closingObserver: undefined,
+        closeObserver,
+      });
     });
   });
 
   it('keeps the values it is given', () => {
     const scheduler = queueScheduler;
-    const openObserver = { next: () => undefined };
     const resolved = resolveConfig<WebSocketMessage>({
       maximumMessageSize: 10,
       maxQueuedMessages: 3,
@@ -64,7 +86,6 @@ describe('resolveConfig', () => {
       pingTimeout: 7,
       scheduler,
       node: { origin: 'https://example.com' },
-      openObserver,
     });
     expect(resolved.maximumMessageSize).to.equal(10);
     expect(resolved.maxQueuedMessages).to.equal(3);
@@ -74,7 +95,6 @@ describe('resolveConfig', () => {
     expect(resolved.pingTimeout).to.equal(7);
     expect(resolved.scheduler).to.equal(scheduler);
     expect(resolved.node).to.deep.equal({ origin: 'https://example.com' });
-    expect(resolved.openObserver).to.equal(openObserver);
   });
 
   it('turns reconnect: true into the default policy, and false into none', () => {
