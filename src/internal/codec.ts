@@ -46,6 +46,8 @@ export const rawCodec: WebSocketCodec<WebSocketMessage> = Object.freeze({
 /**
  * A JSON codec: values are sent as JSON text; inbound text is parsed. Binary messages are
  * refused with `unsupportedData` (1003), unparsable text with `invalidFramePayloadData` (1007).
+ * Without a reviver every call returns the same frozen codec, so that tasks using it share
+ * one resolved config (a server with thousands of connections keeps one, not thousands).
  *
  * @param reviver passed to `JSON.parse`
  * @example
@@ -58,6 +60,14 @@ export const rawCodec: WebSocketCodec<WebSocketMessage> = Object.freeze({
  * ```
  */
 export function jsonCodec<T = unknown>(reviver?: (key: string, value: unknown) => unknown): WebSocketCodec<T> {
+  if (reviver === undefined) return (plainJson ??= Object.freeze(createJsonCodec<unknown>())) as WebSocketCodec<T>;
+  return createJsonCodec<T>(reviver);
+}
+
+/** `jsonCodec()` without a reviver: one frozen codec, so tasks that use it can share their resolved config. */
+let plainJson: WebSocketCodec<unknown> | undefined;
+
+function createJsonCodec<T>(reviver?: (key: string, value: unknown) => unknown): WebSocketCodec<T> {
   return {
     accepts: 'text',
     encode: (value: T) => {

@@ -112,19 +112,26 @@ const NO_NODE_OPTIONS: NodeSocketOptions = Object.freeze({});
 
 /**
  * Applies defaults; the codec (or serializer pair) becomes one encode/decode pair, `null` for
- * identity. A config that changes no default resolves to one shared, frozen object: a server
- * may hold thousands of tasks with the default config.
+ * identity. A config that changes no default but the codec resolves to one shared, frozen
+ * object per codec: a server may hold thousands of tasks with the same config.
  */
 export function resolveConfig<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConfig<T> {
   const resolved = applyDefaults(config);
-  const defaults = (defaultConfig ??= Object.freeze(applyDefaults({})));
-  for (const key of Object.keys(defaults) as (keyof ResolvedConfig<T>)[]) {
-    if (!Object.is(resolved[key], defaults[key])) return resolved;
+  if (config.serializer !== undefined || config.deserializer !== undefined) return resolved;
+  const codec: object = config.codec ?? rawCodec;
+  let shared = sharedByCodec.get(codec) as ResolvedConfig<T> | undefined;
+  if (shared === undefined) {
+    shared = Object.freeze(applyDefaults<T>({ codec: config.codec }));
+    sharedByCodec.set(codec, shared);
   }
-  return defaults as ResolvedConfig<T>;
+  for (const key of Object.keys(shared) as (keyof ResolvedConfig<T>)[]) {
+    // encode and decode are bound anew each time; the same codec makes them the same.
+    if (key !== 'encode' && key !== 'decode' && !Object.is(resolved[key], shared[key])) return resolved;
+  }
+  return shared;
 }
 
-let defaultConfig: ResolvedConfig<unknown> | undefined;
+const sharedByCodec = new WeakMap<object, object>();
 
 /** The observers a config sets, or `undefined` when it sets none. */
 export function resolveObservers(config: TaskObservers): TaskObservers | undefined {

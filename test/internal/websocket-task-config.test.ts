@@ -57,6 +57,18 @@ describe('resolveConfig', () => {
     const shared = resolveConfig<WebSocketMessage>({});
     expect(resolveConfig<WebSocketMessage>({ closeTimeout: 1 })).to.not.equal(shared);
     expect(resolveConfig({ codec: jsonCodec() })).to.not.equal(shared);
+    expect(resolveConfig({ codec: jsonCodec(), closeTimeout: 1 })).to.not.equal(resolveConfig({ codec: jsonCodec() }));
+    expect(resolveConfig({ serializer: String })).to.not.equal(resolveConfig({ serializer: String }));
+  });
+
+  it('shares one resolved config among configs that change nothing but the codec, per codec', () => {
+    const codec = jsonCodec<{ n: number }>((key, value) => value);
+    const first = resolveConfig({ codec });
+    expect(resolveConfig({ codec })).to.equal(first);
+    expect(resolveConfig({ codec: jsonCodec() })).to.equal(resolveConfig({ codec: jsonCodec() }));
+    expect(resolveConfig({ codec: jsonCodec() })).to.not.equal(first);
+    expect(first.encode!({ n: 1 })).to.equal('{"n":1}');
+    expect(first.accepts).to.equal('text');
   });
 
   describe('resolveObservers', () => {
