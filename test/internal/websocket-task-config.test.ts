@@ -62,7 +62,7 @@ describe('resolveConfig', () => {
   });
 
   it('shares one resolved config among configs that change nothing but the codec, per codec', () => {
-    const codec = jsonCodec<{ n: number }>((key, value) => value);
+    const codec = jsonCodec<{ n: number }>((_key, value) => value);
     const first = resolveConfig({ codec });
     expect(resolveConfig({ codec })).to.equal(first);
     expect(resolveConfig({ codec: jsonCodec() })).to.equal(resolveConfig({ codec: jsonCodec() }));
