@@ -1,4 +1,4 @@
-import { filter, takeWhile, type SchedulerLike, type Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { CloseCode } from '../close-code';
 import type { ServerConnection } from './server-connection';
@@ -19,7 +19,7 @@ export class TrackedConnection<T> {
   readonly ended: Promise<ConnectionEnd>;
   #end: ConnectionEnd | null = null;
   #terminated = false;
-  readonly #watch: Subscription;
+  readonly #watch: Subscription | undefined;
   #claimTimer: Subscription | undefined;
 
   constructor(
@@ -29,22 +29,19 @@ export class TrackedConnection<T> {
     let resolve!: (end: ConnectionEnd) => void;
     this.ended = new Promise<ConnectionEnd>((r) => (resolve = r));
     const { task } = connection;
-    this.#watch = task.lifecycle
-      .pipe(
-        filter((event) => event.type === 'closing' || event.type === 'closed'),
-        takeWhile((event) => event.type !== 'closed', true),
-      )
-      .subscribe((event) => {
-        if (event.type === 'closing') {
-          // A task nobody subscribed to holds its messages by pausing the socket, which
-          // would also leave the peer's Close frame unread until closeTimeout: read on.
-          if (!task.observed) socket.resume();
-          return;
-        }
+    // One plain subscriber (no operators): a server holds one of these per connection.
+    this.#watch = task.lifecycle.subscribe((event) => {
+      if (event.type === 'closing') {
+        // A task nobody subscribed to holds its messages by pausing the socket, which
+        // would also leave the peer's Close frame unread until closeTimeout: read on.
+        if (!task.observed) socket.resume();
+      } else if (event.type === 'closed' && this.#end === null) {
         this.#claimTimer?.unsubscribe();
         this.#end = { closeCode: event.closeCode, wasClean: event.wasClean, terminated: this.#terminated };
         resolve(this.#end);
-      });
+        this.#watch?.unsubscribe();
+      }
+    });
   }
 
   /** How it ended; `null` while open. */
@@ -76,6 +73,6 @@ export class TrackedConnection<T> {
   /** Stops watching (the server is done with it). */
   release(): void {
     this.#claimTimer?.unsubscribe();
-    this.#watch.unsubscribe();
+    this.#watch?.unsubscribe();
   }
 }
