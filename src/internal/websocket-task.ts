@@ -67,6 +67,9 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   /** @internal Use `fromWebSocketTask`. */
   constructor(config: ResolvedConfig<T>, source: ConnectionSource, observers?: TaskObservers) {
     super();
+    // Subject's own observer list is never read or written here: the task multicasts by
+    // itself (#subscribers). One shared empty list instead of an array per task.
+    this.observers = NO_SUBSCRIBERS as never[];
     this.#config = config;
     this.#observers = observers;
     this.#source = source;
@@ -275,7 +278,7 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     const subscribers = this.#subscribers;
     this.#subscribers = subscribers.length === 0 ? [subscriber] : subscribers.concat(subscriber);
     if (first) this.#connection?.deliverHeld();
-    return new WebSocketTask.#Unsubscriber(this, subscriber, session);
+    return new WebSocketTask.#Unsubscriber(subscriber, session);
   }
 
   /** `subscriber` left; the last one to leave the current session closes the connection. */
@@ -295,13 +298,12 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   /** A subscription's teardown as an object with a prototype method, not a closure per subscriber. */
   static readonly #Unsubscriber = class<U> implements Unsubscribable {
     constructor(
-      readonly task: WebSocketTask<U>,
       readonly subscriber: Subscriber<U>,
       readonly session: Session<U>,
     ) {}
 
     unsubscribe(): void {
-      this.task.#unsubscribed(this.subscriber, this.session);
+      this.session.task.#unsubscribed(this.subscriber, this.session);
     }
   };
 
@@ -448,6 +450,7 @@ const NOTHING_QUEUED = /* @__PURE__ */ new SendQueue<never>(0, 0);
 
 /** The subscribers' stream of one run of the task, from first subscription to the end. */
 interface Session<T> extends ConnectionHost<T> {
+  readonly task: WebSocketTask<T>;
   /** Reconnects in a row since the last stable connection. */
   attempt: number;
   /** When the current connection opened (scheduler time). */
