@@ -1,6 +1,7 @@
 import { asyncScheduler, type NextObserver, type SchedulerLike } from 'rxjs';
 import { rawCodec, type WebSocketCodec, type WebSocketMessage } from './codec';
 import type { HeartbeatConfig } from './heartbeat-config';
+import { describeValue, wireMessageOf } from './wire-message';
 import { reconnectPolicy, type ReconnectConfig, type ReconnectPolicy } from './reconnect-policy';
 import type { NodeSocketOptions } from './transport/transport';
 import type { WebSocketConstructorLike } from './transport/websocket-like';
@@ -147,7 +148,7 @@ function applyDefaults<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConf
   return {
     protocols: typeof config.protocols === 'string' ? [config.protocols] : config.protocols ? [...config.protocols] : NO_PROTOCOLS,
     maximumMessageSize: config.maximumMessageSize ?? Defaults.maximumMessageSize,
-    encode: serializer ? (value) => toWireMessage(serializer(value)) : identity ? null : codec.encode.bind(codec),
+    encode: serializer ? (value) => serialized(serializer(value)) : identity ? null : codec.encode.bind(codec),
     decode: deserializer ? (data) => deserializer({ data }) : identity ? null : codec.decode.bind(codec),
     accepts: deserializer ? 'any' : (codec?.accepts ?? 'any'),
     maxQueuedMessages: config.maxQueuedMessages ?? Defaults.maxQueuedMessages,
@@ -162,8 +163,9 @@ function applyDefaults<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConf
   };
 }
 
-function toWireMessage(data: SerializedMessage): WebSocketMessage {
-  if (typeof data === 'string' || data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
+/** What a serializer returned, as it goes on the wire; a TypeError (a serializer failure: 1011) for anything else. */
+function serialized(data: SerializedMessage): WebSocketMessage {
+  const message = wireMessageOf(data);
+  if (message !== undefined) return message;
+  throw new TypeError(`A serializer must return a string or bytes, not ${describeValue(data)}.`);
 }

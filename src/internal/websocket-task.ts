@@ -9,6 +9,7 @@ import { multiplex } from './multiplex';
 import { SendQueue } from './send-queue';
 import { messageOf } from './transport/failures';
 import { validateClose } from './validate-close';
+import { describeValue, wireMessageOf } from './wire-message';
 import type { ResolvedConfig, TaskObservers } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
 import type { WebSocketTaskEvent, WebSocketTaskState } from './websocket-task-event';
@@ -461,15 +462,9 @@ interface Session<T> extends ConnectionHost<T> {
 
 /** The raw codec's check: only text and bytes go on the wire as they are. */
 function asWireMessage(value: unknown): WebSocketMessage {
-  if (typeof value === 'string' || value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  const message = wireMessageOf(value);
+  if (message !== undefined) return message;
   throw new TypeError(`Without a codec only strings and bytes can be sent, not ${describeValue(value)}; pass codec: jsonCodec() to send objects.`);
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  return typeof value === 'object' ? `an ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
 }
 
 /** The close code and reason an error carries: `closeCode`/`closeReason`, else `rxjs/webSocket`'s `code`/`reason`. */

@@ -212,6 +212,11 @@ describe('resolveConfig', () => {
       expect(wire.byteOffset).to.equal(2);
     });
 
+    it('refuses what a serializer returns when it is neither text nor bytes, with a TypeError', () => {
+      const resolved = resolveConfig<unknown>({ serializer: () => 5 as unknown as string });
+      expect(() => resolved.encode!('x')).to.throw(TypeError, 'A serializer must return a string or bytes, not a number.');
+    });
+
     it('lets a serializer error through to the caller', () => {
       const resolved = resolveConfig<unknown>({
         serializer: () => {
