@@ -66,6 +66,15 @@ describe('createVirtualPeer', () => {
   });
 
   describe('scripts and connections', () => {
+    it('refuses, when it is scripted, a message without a codec that is neither text nor bytes', () => {
+      const peer = createVirtualPeer();
+      expect(() => peer.script('^a|', { a: { price: 1 } as never })).to.throw(
+        TypeError,
+        'A peer without a codec sends strings (text) and Uint8Arrays (binary), not an Object: pass codec',
+      );
+      expect(() => peer.script('^a|', { a: 7 as never })).to.throw(TypeError, 'not a number');
+    });
+
     it('plays the n-th script on the n-th connection, counting frames from the moment it connects', () => {
       testScheduler.run(({ expectObservable }) => {
         const peer = createVirtualPeer();

@@ -4,6 +4,7 @@ import { createConnectingTask, type fromWebSocketTask } from '../from-websocket-
 import type { Transport, TransportRequest, WireMessage } from '../transport/transport';
 import type { WebSocketTaskConfig } from '../websocket-task-config';
 import { WebSocketTaskError } from '../websocket-task-error';
+import { describeValue } from '../wire-message';
 import { HotRecording } from './hot-recording';
 import { parsePeerScript, type PeerStep } from './peer-script';
 import { ConnectionRecorder } from './virtual-connection';
@@ -110,7 +111,7 @@ export function createVirtualPeer<T = WebSocketMessage>(options: VirtualPeerOpti
 function asWireMessage(value: unknown): WireMessage {
   if (typeof value === 'string' || value instanceof Uint8Array) return value;
   throw new TypeError(
-    `A peer without a codec sends strings (text) and Uint8Arrays (binary), not ${value === null ? 'null' : typeof value}: pass codec (e.g. jsonCodec()) to createVirtualPeer to send objects.`,
+    `A peer without a codec sends strings (text) and Uint8Arrays (binary), not ${describeValue(value)}: pass codec (e.g. jsonCodec()) to createVirtualPeer to send objects.`,
   );
 }
 
