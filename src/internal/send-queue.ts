@@ -74,6 +74,8 @@ export class SendQueue<T> {
 
   /** Empties the queue and returns what it held. */
   clear(): T[] {
+    // An empty queue stays untouched (tasks that never queued share one empty queue).
+    if (this.#items.length === 0) return [];
     const values = this.values();
     this.#items = [];
     this.#head = 0;
