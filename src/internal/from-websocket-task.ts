@@ -1,9 +1,13 @@
+import { checkReconnectConfig } from './check-reconnect-config';
+import { checkRxjsWebSocketNames } from './check-rxjs-websocket-names';
 import type { CloseCodeRules } from './close-code';
 import type { WebSocketMessage } from './codec';
 import type { HeartbeatConfig } from './heartbeat-config';
 import { ConnectingSource, WrappedSource } from './connection-source';
 import { defaultTransport, transportForConstructor } from './platform';
+import { checkRxjsSupport } from './rxjs-support';
 import type { Transport } from './transport/transport';
+import { showValue } from './show-value';
 import { ReadyState, isWsSocket, type WebSocketLike } from './transport/websocket-like';
 import { resolveConfig, resolveObservers, type WebSocketTaskConfig } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
@@ -26,8 +30,9 @@ export type WebSocketTaskSocketConfig<T = WebSocketMessage> = Omit<
  * codes. Pass a URL, a config, or an existing socket to wrap (e.g. one a `ws` server
  * accepted). Nothing connects until the first subscription.
  *
- * Throws `ERR_INVALID_CONFIG` at once for a URL that is not `ws:`/`wss:` (or `http:`/`https:`)
- * or an unusable option.
+ * Throws `ERR_INVALID_CONFIG` at once for a target that is none of these, a URL that is not
+ * `ws:`/`wss:` (or `http:`/`https:`), or an unusable option; `ERR_UNSUPPORTED_RXJS` when the
+ * rxjs installed is not a 7.x.
  *
  * @example
  * ```ts
@@ -51,15 +56,29 @@ export function fromWebSocketTask<T = WebSocketMessage>(
 export function fromWebSocketTask<T>(
   target: string | URL | WebSocketLike | WebSocketTaskConfig<T> | WebSocketTaskSocketConfig<T>,
 ): WebSocketTask<T> {
+  checkRxjsSupport();
   if (typeof target === 'string' || target instanceof URL) return connectTask<T>({ url: target });
-  if (isSocket(target)) return wrapTask<T>({ socket: target });
-  if (typeof target === 'object' && target !== null && 'socket' in target) return wrapTask(target);
-  if (typeof target === 'object' && target !== null && 'url' in target) return connectTask(target);
-  throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'fromWebSocketTask takes a URL, a config with `url` or `socket`, or a socket.');
+  if (typeof target === 'object' && target !== null) {
+    if (isSocket(target)) return wrapTask<T>({ socket: target });
+    if ('socket' in target) return wrapTask(target);
+    if ('url' in target) return connectTask(target);
+  }
+  throw new WebSocketTaskError(
+    'ERR_INVALID_CONFIG',
+    `fromWebSocketTask takes a ws: or wss: URL (a string or a URL), a config object with url (or socket, to wrap one), or an open WebSocket; it got ${describeTarget(target)}.`,
+  );
+}
+
+/** What `fromWebSocketTask` got instead of a target, for its error: an object's keys tell a misspelt `url`. */
+function describeTarget(target: unknown): string {
+  if (typeof target !== 'object' || target === null) return showValue(target);
+  const keys = Object.keys(target);
+  return `an object with neither url nor socket${keys.length === 0 ? '' : ` (its keys: ${keys.join(', ')})`}`;
 }
 
 /** @internal Creates a task over any transport; the marble kit's virtual peer is one. */
 export function createConnectingTask<T>(config: WebSocketTaskConfig<T>, transport: Transport): WebSocketTask<T> {
+  checkRxjsSupport();
   checkTaskOptions(config, transport.closeCodeRules);
   const resolved = resolveConfig<T>(config);
   const url = parseWebSocketUrl(config.url);
@@ -116,12 +135,15 @@ export function parseWebSocketUrl(input: string | URL): string {
 
 /**
  * @internal Throws `ERR_INVALID_CONFIG` for task options that cannot work: a size, queue limit
- * or timeout that is not a positive number, a codec together with a serializer, or a
- * heartbeat the socket cannot run (`closeCodeRules` tells a WHATWG socket, which cannot ping).
+ * or timeout that is not a positive number, a codec together with a serializer, a heartbeat
+ * the socket cannot run (`closeCodeRules` tells a WHATWG socket, which cannot ping), a
+ * `reconnect` that cannot work, or an `rxjs/webSocket` option that would be ignored.
  */
 export function checkTaskOptions<T>(config: Partial<WebSocketTaskConfig<T>>, closeCodeRules: CloseCodeRules): void {
   checkOptions(config);
+  checkRxjsWebSocketNames(config);
   checkHeartbeat(config.heartbeat, closeCodeRules);
+  checkReconnectConfig(config.reconnect);
 }
 
 function checkOptions<T>(config: Partial<WebSocketTaskConfig<T>>): void {

@@ -1,4 +1,5 @@
-import { Observable, Subject, type Observer, type Subscription } from 'rxjs';
+import type { Observer } from 'rxjs';
+import { Observable, Subject, type Subscription } from './rxjs-values';
 import type { WebSocketTaskEvent, WebSocketTaskState } from './websocket-task-event';
 
 /** What a channel needs of its task. */

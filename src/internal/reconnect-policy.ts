@@ -3,7 +3,8 @@ import type { WebSocketTaskError } from './websocket-task-error';
 
 /**
  * When and how a task reconnects after its connection ends with an error. Every delay
- * runs on the task's scheduler, so virtual time drives it in marble tests.
+ * runs on the task's scheduler, so virtual time drives it in marble tests. Checked when the
+ * task is created: a field that cannot work throws `ERR_INVALID_CONFIG` naming it.
  *
  * @example
  * ```ts
@@ -22,15 +23,15 @@ export interface ReconnectConfig {
    * handshake rejected with HTTP 4xx (but 408 and 429) is not retried by default.
    */
   readonly retryOn?: readonly number[] | ((error: WebSocketTaskError, attempt: number) => boolean);
-  /** Reconnects at most this many times in a row; default unlimited. */
+  /** Reconnects at most this many times in a row: a non-negative integer, or `Infinity` (the default). */
   readonly maxAttempts?: number;
-  /** The backoff base in milliseconds: attempt n waits a random time in [0, min(maxDelay, initialDelay · 2ⁿ⁻¹)] (full jitter); default 1,000. */
+  /** The backoff base in milliseconds: attempt n waits a random time in [0, min(maxDelay, initialDelay · 2ⁿ⁻¹)] (full jitter); default 1,000; at most `maxDelay`. */
   readonly initialDelay?: number;
-  /** The backoff cap in milliseconds; default 30,000. */
+  /** The backoff cap in milliseconds; default 30,000; at most 2,147,483,647 (the longest a timer waits). */
   readonly maxDelay?: number;
-  /** A connection that stayed open this long (ms) resets the attempt count; default 10,000. */
+  /** A connection that stayed open this long (ms) resets the attempt count; default 10,000; `Infinity` never resets it. */
   readonly resetAfter?: number;
-  /** The wait after `serviceRestart` (1012), in ms: a random time in [min, max]; default 5,000–30,000 as IANA advises. */
+  /** The wait after `serviceRestart` (1012), in ms: a random time in [min, max] (0 ≤ min ≤ max); default 5,000–30,000 as IANA advises. */
   readonly serviceRestartDelay?: { readonly min: number; readonly max: number };
   /** The random source in [0, 1) for jitter; default `Math.random`. */
   readonly random?: () => number;
@@ -51,6 +52,14 @@ export const defaultReconnectCodes: readonly number[] = Object.freeze([
   CloseCode.badGateway,
 ]);
 
+/** The defaults of a {@link ReconnectConfig}, in milliseconds. */
+export const ReconnectDefaults = {
+  initialDelay: 1_000,
+  maxDelay: 30_000,
+  resetAfter: 10_000,
+  serviceRestartDelay: Object.freeze({ min: 5_000, max: 30_000 }),
+} as const;
+
 /** A reconnect config with defaults applied. */
 export interface ReconnectPolicy {
   shouldReconnect(error: WebSocketTaskError, attempt: number): boolean;
@@ -62,11 +71,11 @@ export interface ReconnectPolicy {
 export function reconnectPolicy(config: ReconnectConfig | true): ReconnectPolicy {
   const options = config === true ? {} : config;
   const { retryOn = defaultReconnectCodes, maxAttempts = Infinity, random = Math.random } = options;
-  const initialDelay = options.initialDelay ?? 1_000;
-  const maxDelay = options.maxDelay ?? 30_000;
-  const restart = options.serviceRestartDelay ?? { min: 5_000, max: 30_000 };
+  const initialDelay = options.initialDelay ?? ReconnectDefaults.initialDelay;
+  const maxDelay = options.maxDelay ?? ReconnectDefaults.maxDelay;
+  const restart = options.serviceRestartDelay ?? ReconnectDefaults.serviceRestartDelay;
   return {
-    resetAfter: options.resetAfter ?? 10_000,
+    resetAfter: options.resetAfter ?? ReconnectDefaults.resetAfter,
     shouldReconnect(error, attempt) {
       if (attempt > maxAttempts) return false;
       if (typeof retryOn === 'function') return retryOn(error, attempt);

@@ -1,5 +1,7 @@
 import { type CloseCodeRules, describeCloseCode, isSendableCloseCode } from './close-code';
+import { showValue } from './show-value';
 import { utf8ByteLength } from './utf8-byte-length';
+import { describeValue } from './wire-message';
 import { WebSocketTaskError } from './websocket-task-error';
 
 /** The longest close reason RFC 6455 allows: 125 bytes of Close payload less the 2-byte code. */
@@ -11,12 +13,11 @@ export const MAX_CLOSE_REASON_BYTES = 123;
  */
 export function validateClose(code: unknown, reason: string | undefined, rules: CloseCodeRules): void {
   if (typeof code !== 'number' || !isSendableCloseCode(code, rules)) {
-    const shown = typeof code === 'number' ? describeCloseCode(code) : String(code);
     const allowed =
       rules === 'whatwg'
         ? 'this socket follows the WHATWG (browser) rule: only 1000 and 3000–4999 may be sent'
         : 'sendable codes are 1000–1003, 1007–1014 and 3000–4999';
-    throw new WebSocketTaskError('ERR_INVALID_CLOSE_CODE', `Close code ${shown} may not be sent: ${allowed}.`);
+    throw new WebSocketTaskError('ERR_INVALID_CLOSE_CODE', closeCodeProblem(code, allowed));
   }
   if (reason !== undefined) {
     const bytes = utf8ByteLength(reason);
@@ -27,4 +28,18 @@ export function validateClose(code: unknown, reason: string | undefined, rules: 
       );
     }
   }
+}
+
+/** Why `code` may not be sent: not a number at all (a string, `null` …), not an integer, or not sendable. */
+function closeCodeProblem(code: unknown, allowed: string): string {
+  if (typeof code !== 'number') {
+    // 'a string ("4001")', 'a bigint (4001n)'; 'null', 'undefined', 'an Object' say enough.
+    const given =
+      code === null || code === undefined || typeof code === 'object' || typeof code === 'function'
+        ? showValue(code)
+        : `${describeValue(code)} (${showValue(code)})`;
+    return `The close code must be a number, not ${given}; ${allowed}.`;
+  }
+  if (!Number.isInteger(code)) return `The close code must be an integer, not ${code}; ${allowed}.`;
+  return `Close code ${describeCloseCode(code)} may not be sent: ${allowed}.`;
 }

@@ -37,6 +37,8 @@ export type WebSocketTaskErrorCode =
   | 'ERR_CLOSE_REASON_TOO_LONG'
   /** The send queue is full; the value was not accepted. */
   | 'ERR_QUEUE_OVERFLOW'
+  /** `drained()`: the values waiting can no longer drain (the connection ended, or none runs). */
+  | 'ERR_UNDELIVERED'
   /** An operation that needs an open connection (e.g. `sendPing`) found none. */
   | 'ERR_NOT_OPEN'
   /** No pong answered `sendPing` in time. */
@@ -44,7 +46,9 @@ export type WebSocketTaskErrorCode =
   /** The platform has no ping API (browsers). */
   | 'ERR_PING_UNSUPPORTED'
   /** The URL or configuration is not usable. */
-  | 'ERR_INVALID_CONFIG';
+  | 'ERR_INVALID_CONFIG'
+  /** The rxjs installed is not a supported 7.x (`rxjs ^7.8.0`); thrown when the first task is created. */
+  | 'ERR_UNSUPPORTED_RXJS';
 
 /** What a {@link WebSocketTaskError} says besides its code and message. */
 export interface WebSocketTaskErrorDetails {

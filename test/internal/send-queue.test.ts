@@ -128,6 +128,34 @@ describe('SendQueue', () => {
     expect(queue.bytes).to.equal(0);
   });
 
+  it('says a value larger than maxQueuedBytes can never be queued, and keeps what the queue holds', () => {
+    const queue = new SendQueue<string>(10, 4);
+    queue.push('ab', 'ab');
+    const error = thrown(() => queue.push('€€', '€€'));
+    expect(error.code).to.equal('ERR_QUEUE_OVERFLOW');
+    expect(error.message).to.equal(
+      'A value of 6 bytes is larger than maxQueuedBytes (4): it can never be queued; the value was not accepted.',
+    );
+    expect(error.undelivered).to.deep.equal(['€€']);
+    expect(queue.values()).to.deep.equal(['ab']);
+    expect(queue.bytes).to.equal(2);
+    // A value that fits alone, but not beside what waits, finds the queue full.
+    expect(thrown(() => queue.push('abc', 'abc')).message).to.equal(
+      'The send queue is full (1 values, 2 bytes; limits 10 values, 4 bytes): the value was not accepted.',
+    );
+  });
+
+  it('says so for a binary value too, even when the queue is empty', () => {
+    const queue = new SendQueue<Uint8Array>(10, 4);
+    const big = new Uint8Array(5);
+    const error = thrown(() => queue.push(big, big));
+    expect(error.message).to.equal(
+      'A value of 5 bytes is larger than maxQueuedBytes (4): it can never be queued; the value was not accepted.',
+    );
+    expect(error.undelivered).to.deep.equal([big]);
+    expect(queue.length).to.equal(0);
+  });
+
   it('accepts again once shifting made room', () => {
     const queue = new SendQueue<string>(1, 1000);
     queue.push('a', 'a');

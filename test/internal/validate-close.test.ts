@@ -73,8 +73,9 @@ describe('validateClose', () => {
         for (const code of ['1000', null, undefined, {}, 1000n, true, Symbol('1000')]) {
           const error = thrown(() => validateClose(code, '', rules));
           expect(error.code, String(code)).to.equal('ERR_INVALID_CLOSE_CODE');
+          expect(error.message, String(code)).to.match(/^The close code must be a number, not /);
+          expect(error.closeCode).to.equal(0);
         }
-        expect(thrown(() => validateClose('1000', '', rules)).message).to.include('Close code 1000 may not be sent');
       });
     });
   }
@@ -84,6 +85,34 @@ describe('validateClose', () => {
     expect(error.message).to.equal(
       'Close code abnormalClosure (1006) may not be sent: sendable codes are 1000–1003, 1007–1014 and 3000–4999.',
     );
+  });
+
+  describe('a close code that is not an integer', () => {
+    const rule = 'sendable codes are 1000–1003, 1007–1014 and 3000–4999';
+    const cases: Array<[string, unknown, string]> = [
+      ["a string ('4001')", '4001', `The close code must be a number, not a string ("4001"); ${rule}.`],
+      ['null', null, `The close code must be a number, not null; ${rule}.`],
+      ['undefined', undefined, `The close code must be a number, not undefined; ${rule}.`],
+      ['a bigint', 4001n, `The close code must be a number, not a bigint (4001n); ${rule}.`],
+      ['an object', { code: 4001 }, `The close code must be a number, not an Object; ${rule}.`],
+      ['NaN', Number.NaN, `The close code must be an integer, not NaN; ${rule}.`],
+      ['4001.5', 4001.5, `The close code must be an integer, not 4001.5; ${rule}.`],
+      ['Infinity', Infinity, `The close code must be an integer, not Infinity; ${rule}.`],
+    ];
+    for (const [what, code, message] of cases) {
+      it(`refuses ${what}, saying what a close code must be`, () => {
+        const error = thrown(() => validateClose(code, 'bye', 'rfc6455'));
+        expect(error.code).to.equal('ERR_INVALID_CLOSE_CODE');
+        expect(error.message).to.equal(message);
+        expect(error.closeCode).to.equal(0);
+      });
+    }
+
+    it('names the browser rule for a string under whatwg', () => {
+      expect(thrown(() => validateClose('4001', '', 'whatwg')).message).to.equal(
+        'The close code must be a number, not a string ("4001"); this socket follows the WHATWG (browser) rule: only 1000 and 3000–4999 may be sent.',
+      );
+    });
   });
 
   it('names the browser rule under whatwg', () => {

@@ -123,6 +123,17 @@ describe('resolveConfig', () => {
     expect(resolved.protocols).not.to.equal(protocols);
   });
 
+  it("takes rxjs/webSocket's protocol as protocols, and resolves it to a config of its own", () => {
+    const shared = resolveConfig<WebSocketMessage>({});
+    const untyped = (config: object) => resolveConfig<WebSocketMessage>(config);
+    const one = untyped({ protocol: 'chat.v1' });
+    expect(one.protocols).to.deep.equal(['chat.v1']);
+    expect(one).to.not.equal(shared);
+    expect(untyped({ protocol: ['a', 'b'] }).protocols).to.deep.equal(['a', 'b']);
+    expect(untyped({ protocol: undefined })).to.equal(shared);
+    expect(resolveConfig<WebSocketMessage>({})).to.equal(shared);
+  });
+
   describe('codecs', () => {
     it('treats rawCodec as identity (no encode/decode step)', () => {
       const resolved = resolveConfig<WebSocketMessage>({ codec: rawCodec });

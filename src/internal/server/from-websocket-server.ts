@@ -2,6 +2,7 @@ import { asyncScheduler } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import type { WebSocketMessage } from '../codec';
 import { checkTaskOptions } from '../from-websocket-task';
+import { checkRxjsSupport } from '../rxjs-support';
 import { WebSocketTaskError } from '../websocket-task-error';
 import type { Acceptor } from './acceptor';
 import { adoptAcceptor } from './adopt-acceptor';
@@ -65,6 +66,7 @@ export function fromWebSocketServer<T>(
   target: WebSocketTaskServerConfig<T> | WebSocketServer,
   options: AdoptedServerOptions<T> = {},
 ): WebSocketTaskServer<T> {
+  checkRxjsSupport();
   const config: WebSocketTaskServerConfig<T> =
     target instanceof WebSocketServer ? { ...options, webSocketServer: target } : target;
   if (typeof config !== 'object' || config === null) {
