@@ -1,11 +1,11 @@
-import { Observable, type Subscription } from 'rxjs';
 import { CloseCode } from './close-code';
+import type { CancelTimer, Clock } from './clock';
+import { CloseHandshake, type HandshakeState } from './close-handshake';
 import type { WebSocketMessage } from './codec';
 import type { SocketOpener } from './connection-source';
-import { connectionOutcome, type ConnectionOutcome, type LocalClose } from './connection-outcome';
+import type { ConnectionOutcome, LocalClose } from './connection-outcome';
 import { Heartbeat } from './heartbeat';
-import type { SendQueue } from './send-queue';
-import { wireCloseCode } from './substitute-close-code';
+import type { Outbox, OutboxReport } from './outbox';
 import { messageOf } from './transport/failures';
 import type { TransportEnd, TransportFailure, TransportListener, TransportSocket } from './transport/transport';
 import type { ResolvedConfig } from './websocket-task-config';
@@ -14,138 +14,117 @@ import { WebSocketTaskError } from './websocket-task-error';
 /** Ping payloads are ids, unique among the pings in flight (one counter for all connections). */
 let nextPingId = 0;
 
-/** Where one connection is. */
-export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
-
-/** What a connection tells the task that owns it. */
+/** What a connection reports to the task session that owns it. */
 export interface ConnectionHost<T> {
   readonly config: ResolvedConfig<T>;
-  readonly queue: SendQueue<T>;
+  /** The outbox of the task's values, for a connection that opens with no close pending. */
+  outboxForOpen(): Outbox<T>;
+  /** The outbox whose values wait for this connection, while it is the task's current one. */
+  waitingOutbox(): Outbox<T> | null;
   opened(protocol: string, extensions: string): void;
   message(value: T): void;
   closing(closeCode: number, closeReason: string): void;
-  /** Called once, last: how `connection` ended, what it could not send, and how many values it handed to the socket. */
-  ended(connection: Connection<T>, outcome: ConnectionOutcome, undelivered: readonly unknown[], sent: number): void;
+  /** Called once, last: how `connection` ended, and what became of the values it was given. */
+  ended(connection: Connection<T>, outcome: ConnectionOutcome, report: OutboxReport<T>): void;
 }
 
 interface PendingPing {
   readonly sentAt: number;
   readonly resolve: (roundTripTime: number) => void;
   readonly reject: (error: WebSocketTaskError) => void;
+  readonly cancelTimeout: CancelTimer;
 }
 
 /**
- * One WebSocket connection: the state machine connecting → open → closing → closed,
- * inbound decoding, the close handshake and its timeout, pings and the heartbeat, and the
- * outcome. A task runs one at a time and hands its messages and its end to subscribers.
+ * One WebSocket connection: wires a transport socket to its close handshake, its outbox,
+ * inbound decoding, pings and the heartbeat, and reports the outcome to its host. A task
+ * session runs one at a time; a connection that is closing may outlive its session's place
+ * as the task's current one.
  */
 export class Connection<T> implements TransportListener {
-  state: ConnectionState;
   readonly #host: ConnectionHost<T>;
   readonly #config: ResolvedConfig<T>;
+  readonly #clock: Clock;
   readonly #socket: TransportSocket;
-  #localClose: LocalClose | undefined;
-  #localFailure: TransportFailure | undefined;
-  // Collections an idle connection never needs are created on first use.
-  /** Values whose encoding threw: never queued, reported as undelivered. */
+  readonly #handshake: CloseHandshake;
+  /** The outbox attached at open; `null` before. */
+  #outbox: Outbox<T> | null = null;
+  /** Values whose encoding threw: never queued, reported undelivered. */
   #unencodable: T[] | null = null;
-  /** Every timer of this connection (close timeout, pings), cancelled at the end. */
-  #timers: Set<Subscription> | null = null;
   #pings: Map<number, PendingPing> | null = null;
-  /** Values handed to the socket. */
-  #sent = 0;
   readonly #heartbeat: Heartbeat<T> | undefined;
   /** Messages that arrived before the first subscriber of a wrapped socket; `null` once delivered. */
   #held: T[] | null;
+  #protocol = '';
 
-  constructor(
-    host: ConnectionHost<T>,
-    opener: SocketOpener,
-    alreadyOpen = false,
-    holdInbound = false,
-  ) {
+  constructor(host: ConnectionHost<T>, opener: SocketOpener, alreadyOpen = false, holdInbound = false) {
     this.#host = host;
-    this.#config = host.config;
-    this.state = alreadyOpen ? 'open' : 'connecting';
+    const config = (this.#config = host.config);
+    this.#clock = config.clock;
     this.#held = holdInbound ? [] : null;
-    this.#heartbeat = this.#config.heartbeat && this.#createHeartbeat();
-    this.#socket = opener.open(this);
-    if (holdInbound) this.#socket.pause?.();
-    if (alreadyOpen) this.#heartbeat?.start();
+    this.#heartbeat = config.heartbeat && this.#createHeartbeat();
+    const socket = (this.#socket = opener.open(this));
+    this.#handshake = new CloseHandshake(socket, this.#clock, config.closeTimeout, this, alreadyOpen);
+    if (holdInbound) socket.pause?.();
+    if (alreadyOpen) {
+      const outbox = (this.#outbox = host.outboxForOpen());
+      outbox.attach(socket);
+      this.#heartbeat?.start();
+    }
   }
 
-  /** Bytes the socket has not yet written, plus bytes waiting in the send queue. */
-  get bufferedAmount(): number {
-    return this.#socket.bufferedAmount + this.#host.queue.bytes;
+  get state(): HandshakeState {
+    return this.#handshake.state;
   }
 
-  /** Sends now if the connection is open and nothing waits before this value; `false` otherwise. */
-  trySend(data: WebSocketMessage): boolean {
-    if (this.state !== 'open' || this.#host.queue.length !== 0 || !this.#socket.send(data)) return false;
-    this.#sent++;
-    return true;
+  /** The subprotocol the server chose, once open. */
+  get protocol(): string {
+    return this.#protocol;
   }
 
   /**
-   * Starts the close handshake, or, while connecting, remembers it for the moment the
-   * connection opens (so the peer sees the code). The first close asked for wins.
-   * `release` (the last subscriber left) aborts a connection that has not opened: no Close
-   * frame is exchanged, so the close code stays `invalid` (Apple: the connection never opened).
+   * Closes with `code` (see {@link CloseHandshake.requestClose}); `outbox` holds the values
+   * accepted before the close, which go out before the Close frame.
    */
-  close(code: number, reason: string, kind: LocalClose['kind'], cause?: unknown): void {
-    if (this.#localClose || this.#localFailure || this.state === 'closing' || this.state === 'closed') return;
-    if (this.state === 'open') {
-      this.#localClose = { code, reason, kind, cause, started: false };
-      this.#startClose(code, reason);
-    } else if (kind === 'release') {
-      this.#localClose = { code: CloseCode.invalid, reason: '', kind, started: true };
-      this.#socket.terminate();
-    } else this.#localClose = { code, reason, kind, cause, started: false };
+  close(code: number, reason: string, kind: LocalClose['kind'], cause?: unknown, outbox: Outbox<T> | null = null): void {
+    this.#handshake.requestClose(code, reason, kind, cause, outbox as Outbox<unknown> | null);
   }
 
   /** Fails the connection with a failure this side detected: close with its code, or drop (1006). */
   fail(failure: TransportFailure, unencodable?: T): void {
     if (unencodable !== undefined) (this.#unencodable ??= []).push(unencodable);
-    if (this.#localFailure || this.#localClose?.started || this.state === 'closed') return;
-    this.#localFailure = failure;
-    if (failure.closeCode === CloseCode.abnormalClosure) this.#socket.terminate();
-    else if (this.state === 'open') this.#startClose(failure.closeCode, failure.closeReason ?? '');
+    this.#handshake.fail(failure);
   }
 
-  /** Sends a protocol ping; emits the round-trip time in milliseconds once the pong arrives. */
-  ping(timeout = this.#config.pingTimeout): Observable<number> {
-    return new Observable<number>((subscriber) => {
-      if (this.state !== 'open') {
-        subscriber.error(new WebSocketTaskError('ERR_NOT_OPEN', 'sendPing needs an open connection.'));
-        return;
-      }
-      const id = nextPingId++ >>> 0;
-      const payload = new Uint8Array(4);
-      new DataView(payload.buffer).setUint32(0, id);
-      if (!this.#socket.ping(payload)) {
-        subscriber.error(
-          new WebSocketTaskError('ERR_PING_UNSUPPORTED', 'This socket has no ping API (WHATWG sockets cannot ping).'),
-        );
-        return;
-      }
-      const { scheduler } = this.#config;
-      const pings = (this.#pings ??= new Map<number, PendingPing>());
-      pings.set(id, {
-        sentAt: scheduler.now(),
-        resolve: (roundTripTime) => {
-          subscriber.next(roundTripTime);
-          subscriber.complete();
-        },
-        reject: (error) => subscriber.error(error),
-      });
-      const timer = this.#schedule(() => {
-        subscriber.error(new WebSocketTaskError('ERR_PING_TIMEOUT', `No pong within ${timeout} ms.`));
-      }, timeout);
-      return () => {
-        pings.delete(id);
-        this.#cancel(timer);
-      };
-    });
+  /**
+   * Sends a protocol ping: `resolve` gets the round-trip time in milliseconds once the pong
+   * arrives, `reject` an error (not open, no ping API, no pong within `timeout`). Returns the
+   * function that forgets the ping.
+   */
+  ping(timeout: number, resolve: (roundTripTime: number) => void, reject: (error: WebSocketTaskError) => void): CancelTimer {
+    if (!this.#handshake.isOpen) {
+      reject(new WebSocketTaskError('ERR_NOT_OPEN', 'sendPing needs an open connection.'));
+      return noop;
+    }
+    const id = nextPingId++ >>> 0;
+    const payload = new Uint8Array(4);
+    new DataView(payload.buffer).setUint32(0, id);
+    if (!this.#socket.ping(payload)) {
+      reject(new WebSocketTaskError('ERR_PING_UNSUPPORTED', 'This socket has no ping API (WHATWG sockets cannot ping).'));
+      return noop;
+    }
+    const pings = (this.#pings ??= new Map<number, PendingPing>());
+    const forget = (): void => {
+      const pending = pings.get(id);
+      pings.delete(id);
+      pending?.cancelTimeout();
+    };
+    const cancelTimeout = this.#clock.setTimer(() => {
+      pings.delete(id);
+      reject(new WebSocketTaskError('ERR_PING_TIMEOUT', `No pong within ${timeout} ms.`));
+    }, timeout);
+    pings.set(id, { sentAt: this.#clock.now(), resolve, reject, cancelTimeout });
+    return forget;
   }
 
   /** The first subscriber is here: deliver held messages and let a paused (wrapped) socket read on. */
@@ -169,24 +148,34 @@ export class Connection<T> implements TransportListener {
     if (this.#held === null) this.#socket.resume?.();
   }
 
+  // HandshakeEvents
+
+  closing(closeCode: number, closeReason: string): void {
+    this.#host.closing(closeCode, closeReason);
+    // A wrapped socket paused until its first subscriber must read on, or the peer's Close
+    // frame stays unread and the handshake ends only at closeTimeout (unclean).
+    if (this.#held !== null) this.#socket.resume?.();
+  }
+
   // TransportListener
 
   onOpen(protocol: string, extensions: string): void {
-    this.state = 'open';
+    this.#protocol = protocol;
+    const handshake = this.#handshake;
+    const pending = handshake.isClosePending;
+    // The task sees `open` first, then what this side writes: its values, or a pending close.
     this.#host.opened(protocol, extensions);
-    const failure = this.#localFailure;
-    if (failure) {
-      this.#startClose(failure.closeCode, failure.closeReason ?? '');
+    if (pending) {
+      handshake.opened(null);
       return;
     }
-    const close = this.#localClose;
-    if (close === undefined || close.kind === 'complete') this.#flush();
-    if (close) this.#startClose(close.code, close.reason);
-    else this.#heartbeat?.start();
+    const outbox = (this.#outbox = this.#host.outboxForOpen());
+    if (handshake.opened(outbox as Outbox<unknown>)) this.#heartbeat?.start();
   }
 
   onMessage(data: WebSocketMessage): void {
-    if (this.#localFailure) return;
+    // After a failure found here, nothing more is delivered: the connection is being failed.
+    if (this.#handshake.hasFailed) return;
     const { decode, accepts } = this.#config;
     if (decode === null) {
       this.#deliver(data as T);
@@ -223,7 +212,8 @@ export class Connection<T> implements TransportListener {
     const pending = this.#pings?.get(id);
     if (pending === undefined) return;
     this.#pings!.delete(id);
-    pending.resolve(this.#config.scheduler.now() - pending.sentAt);
+    pending.cancelTimeout();
+    pending.resolve(this.#clock.now() - pending.sentAt);
   }
 
   onFailure(failure: TransportFailure): void {
@@ -231,22 +221,27 @@ export class Connection<T> implements TransportListener {
   }
 
   onEnd(end: TransportEnd): void {
-    this.state = 'closed';
     this.#heartbeat?.stop();
-    if (this.#timers !== null) for (const timer of this.#timers) timer.unsubscribe();
-    this.#timers = null;
-    const { queue } = this.#host;
-    const queued = this.#config.replayQueue ? queue.values() : queue.clear();
-    const undelivered = this.#unencodable === null ? queued : [...queued, ...this.#unencodable];
-    const outcome = connectionOutcome(end, this.#localFailure, this.#localClose, undelivered);
     const pings = this.#pings;
     this.#pings = null;
     if (pings !== null) {
       for (const ping of pings.values()) {
+        ping.cancelTimeout();
         ping.reject(new WebSocketTaskError('ERR_NOT_OPEN', 'The connection ended before the pong arrived.'));
       }
     }
-    this.#host.ended(this, outcome, undelivered, this.#sent);
+    const report = this.#report();
+    const outcome = this.#handshake.ended(end, report.undelivered);
+    this.#host.ended(this, outcome, report);
+  }
+
+  /** What became of the values this connection was given: its outbox's report, and the unencodable ones. */
+  #report(): OutboxReport<T> {
+    const outbox = (this.#handshake.outbox as Outbox<T> | null) ?? this.#outbox ?? this.#host.waitingOutbox();
+    const report: OutboxReport<T> = outbox?.detach(this.#config.replayQueue) ?? { sent: 0, undelivered: [], inDoubt: [] };
+    const unencodable = this.#unencodable;
+    if (unencodable === null) return report;
+    return { ...report, undelivered: [...report.undelivered, ...unencodable] };
   }
 
   #deliver(value: T): void {
@@ -265,32 +260,12 @@ export class Connection<T> implements TransportListener {
       });
   }
 
-  #flush(): void {
-    const { queue } = this.#host;
-    for (let data = queue.peek(); data !== undefined; data = queue.peek()) {
-      if (!this.#socket.send(data)) return;
-      queue.shift();
-      this.#sent++;
-    }
-  }
-
-  #startClose(code: number, reason: string): void {
-    if (this.#localClose) this.#localClose.started = true;
-    this.state = 'closing';
-    this.#host.closing(code, reason);
-    // A wrapped socket paused until its first subscriber must read on, or the peer's Close
-    // frame stays unread and the handshake ends only at closeTimeout (unclean).
-    if (this.#held !== null) this.#socket.resume?.();
-    this.#socket.close(wireCloseCode(code, this.#socket.closeCodeRules), reason);
-    this.#schedule(() => this.#socket.terminate(), this.#config.closeTimeout);
-  }
-
   #createHeartbeat(): Heartbeat<T> {
     const config = this.#config;
     const { timeout } = config.heartbeat!;
-    return new Heartbeat(config.heartbeat!, config.scheduler, {
-      isOpen: () => this.state === 'open',
-      ping: (pongTimeout) => this.ping(pongTimeout),
+    return new Heartbeat(config.heartbeat!, config.clock, {
+      isOpen: () => this.#handshake.isOpen,
+      ping: (pongTimeout, timedOut) => this.ping(pongTimeout, noop, timedOut),
       send: (message) => {
         this.#socket.send(config.encode === null ? (message as WebSocketMessage) : config.encode(message));
       },
@@ -302,18 +277,6 @@ export class Connection<T> implements TransportListener {
         }),
     });
   }
-
-  #schedule(work: () => void, delay: number): Subscription {
-    const timer = this.#config.scheduler.schedule(() => {
-      this.#timers?.delete(timer);
-      work();
-    }, delay);
-    (this.#timers ??= new Set()).add(timer);
-    return timer;
-  }
-
-  #cancel(timer: Subscription): void {
-    timer.unsubscribe();
-    this.#timers?.delete(timer);
-  }
 }
+
+function noop(): void {}

@@ -37,11 +37,12 @@ export class SendQueue<T> {
   push(value: T, data: WireMessage): void {
     const bytes = typeof data === 'string' ? utf8ByteLength(data) : data.byteLength;
     if (this.length + 1 > this.maxMessages || this.#bytes + bytes > this.maxBytes) {
-      throw new WebSocketTaskError(
-        'ERR_QUEUE_OVERFLOW',
-        `The send queue is full (${this.length} values, ${this.#bytes} bytes; limits ${this.maxMessages} values, ${this.maxBytes} bytes): the value was not accepted.`,
-        { undelivered: [value] },
-      );
+      // A value larger than the whole queue would never fit, however long the caller waits.
+      const message =
+        bytes > this.maxBytes
+          ? `A value of ${bytes} bytes is larger than maxQueuedBytes (${this.maxBytes}): it can never be queued; the value was not accepted.`
+          : `The send queue is full (${this.length} values, ${this.#bytes} bytes; limits ${this.maxMessages} values, ${this.maxBytes} bytes): the value was not accepted.`;
+      throw new WebSocketTaskError('ERR_QUEUE_OVERFLOW', message, { undelivered: [value] });
     }
     this.#items.push({ value, data, bytes });
     this.#bytes += bytes;
@@ -52,10 +53,10 @@ export class SendQueue<T> {
     return this.#items[this.#head]?.data;
   }
 
-  /** Removes the oldest value (after a socket took it). */
-  shift(): void {
+  /** Removes the oldest value (after a socket took it) and returns it. */
+  shift(): T | undefined {
     const item = this.#items[this.#head];
-    if (item === undefined) return;
+    if (item === undefined) return undefined;
     this.#bytes -= item.bytes;
     this.#head++;
     if (this.#head === this.#items.length) {
@@ -65,6 +66,7 @@ export class SendQueue<T> {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
+    return item.value;
   }
 
   /** The waiting values, oldest first. */

@@ -1,8 +1,10 @@
-import { asyncScheduler, type NextObserver, type SchedulerLike } from 'rxjs';
+import type { NextObserver, SchedulerLike } from 'rxjs';
+import { clockOf, type Clock } from './clock';
 import { rawCodec, type WebSocketCodec, type WebSocketMessage } from './codec';
 import type { HeartbeatConfig } from './heartbeat-config';
 import { describeValue, wireMessageOf } from './wire-message';
 import { reconnectPolicy, type ReconnectConfig, type ReconnectPolicy } from './reconnect-policy';
+import { asyncScheduler } from './rxjs-values';
 import type { NodeSocketOptions } from './transport/transport';
 import type { WebSocketConstructorLike } from './transport/websocket-like';
 
@@ -92,6 +94,8 @@ export interface ResolvedConfig<T> {
   readonly reconnect: ReconnectPolicy | undefined;
   readonly heartbeat: HeartbeatConfig<T> | undefined;
   readonly scheduler: SchedulerLike;
+  /** The scheduler as the core reads time. */
+  readonly clock: Clock;
   readonly node: NodeSocketOptions;
 }
 
@@ -145,8 +149,10 @@ function applyDefaults<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConf
   const identity = codec === undefined || codec === (rawCodec as unknown);
   const serializer = config.serializer;
   const deserializer = config.deserializer;
+  // `protocol` is rxjs/webSocket's name (plain JavaScript; checkTaskOptions refuses both together).
+  const protocols = config.protocols ?? (config as { protocol?: WebSocketTaskConfig<T>['protocols'] }).protocol;
   return {
-    protocols: typeof config.protocols === 'string' ? [config.protocols] : config.protocols ? [...config.protocols] : NO_PROTOCOLS,
+    protocols: typeof protocols === 'string' ? [protocols] : protocols ? [...protocols] : NO_PROTOCOLS,
     maximumMessageSize: config.maximumMessageSize ?? Defaults.maximumMessageSize,
     encode: serializer ? (value) => serialized(serializer(value)) : identity ? null : codec.encode.bind(codec),
     decode: deserializer ? (data) => deserializer({ data }) : identity ? null : codec.decode.bind(codec),
@@ -159,6 +165,7 @@ function applyDefaults<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConf
     reconnect: config.reconnect ? reconnectPolicy(config.reconnect) : undefined,
     heartbeat: config.heartbeat,
     scheduler: config.scheduler ?? asyncScheduler,
+    clock: clockOf(config.scheduler ?? asyncScheduler),
     node: config.node ?? NO_NODE_OPTIONS,
   };
 }

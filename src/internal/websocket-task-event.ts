@@ -32,10 +32,16 @@ export type WebSocketTaskEvent =
       readonly wasClean: boolean;
       /** The error subscribers received; absent when they completed. */
       readonly error?: WebSocketTaskError;
-      /** Values accepted by `next()` and not handed to a socket. */
+      /** Values accepted by `next()` and not handed to a socket before this side's Close frame. */
       readonly undelivered: readonly unknown[];
-      /** How many values this connection handed to its socket. */
+      /** How many values this connection wrote before this side's Close frame. */
       readonly sent: number;
+      /**
+       * Values handed to a WHATWG socket that the platform may have dropped unseen: written
+       * within the socket's delivery window (100 ms) before the connection was seen closing.
+       * Not counted in `sent`, not sent again. Always empty on `ws`.
+       */
+      readonly inDoubt: readonly unknown[];
     }
   /** The connection ended with `error`; attempt number `attempt` will connect after `delay` ms. */
   | {

@@ -180,7 +180,11 @@ describe('how a connection ends (Node, ws)', () => {
         expect(error.closeCode).to.equal(CloseCode.protocolError);
         expect(error.wasClean).to.equal(false);
         expect(task.closeCode).to.equal(CloseCode.protocolError);
-        expect((await server.connections[0]!.closeFrame()).closeCode).to.equal(CloseCode.protocolError);
+        const closeFrame = await server.connections[0]!.closeFrame();
+        expect(closeFrame.closeCode).to.equal(CloseCode.protocolError);
+        // ws sends this Close itself, with no reason; the task reports what the peer received.
+        expect(closeFrame.closeReason).to.equal('');
+        expect(error.closeReason).to.equal('');
       });
     }
   });
@@ -192,7 +196,10 @@ describe('how a connection ends (Node, ws)', () => {
     expect(error.code).to.equal('ERR_INVALID_UTF8');
     expect(error.closeCode).to.equal(CloseCode.invalidFramePayloadData);
     expect(task.closeCode).to.equal(CloseCode.invalidFramePayloadData);
-    expect((await server.connections[0]!.closeFrame()).closeCode).to.equal(CloseCode.invalidFramePayloadData);
+    const closeFrame = await server.connections[0]!.closeFrame();
+    expect(closeFrame.closeCode).to.equal(CloseCode.invalidFramePayloadData);
+    expect(closeFrame.closeReason).to.equal('');
+    expect(error.closeReason).to.equal('');
   });
 
   it('delivers a message fragmented with a ping between its fragments, and answers the ping', async () => {
@@ -226,6 +233,7 @@ describe('how a connection ends (Node, ws)', () => {
       expect(task.closeCode).to.equal(CloseCode.messageTooBig);
       const closed = await peer.closed;
       expect(closed.code).to.equal(CloseCode.messageTooBig);
+      expect(closed.reason).to.equal('', 'ws sends this Close itself, with no reason');
       expect(error.closeReason).to.equal(closed.reason, 'the reason reported is the one the peer received');
     });
 
@@ -259,6 +267,7 @@ describe('how a connection ends (Node, ws)', () => {
       expect(run.values).to.deep.equal([{ ok: true }]);
       const closed = await peer.closed;
       expect(closed.code).to.equal(CloseCode.invalidFramePayloadData);
+      expect(closed.reason).to.equal('message could not be decoded');
       expect(closed.reason).to.equal(error.closeReason);
     });
 
@@ -271,7 +280,8 @@ describe('how a connection ends (Node, ws)', () => {
       const error = await taskError(run);
       expect(error.code).to.equal('ERR_UNSUPPORTED_DATA');
       expect(error.closeCode).to.equal(CloseCode.unsupportedData);
-      expect((await peer.closed).code).to.equal(CloseCode.unsupportedData);
+      expect(await peer.closed).to.deep.equal({ code: CloseCode.unsupportedData, reason: 'text messages only' });
+      expect(error.closeReason).to.equal('text messages only');
     });
 
     it('errors with unsupportedData (1003) when a text message reaches a binary-only codec', async () => {

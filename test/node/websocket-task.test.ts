@@ -7,6 +7,7 @@ import {
   fromWebSocketTask,
   jsonCodec,
   WebSocketTaskError,
+  type WebSocketTaskConfig,
   type WebSocketTaskEvent,
 } from '../../src/index';
 import { observeTask, taskCompletion, taskError } from '../support/observe-task';
@@ -218,7 +219,7 @@ describe('WebSocketTask (Node, ws)', () => {
       expect(task.queuedMessages).to.equal(0);
     });
 
-    it('keeps values sent while closing and reports them, instead of dropping them', async () => {
+    it('keeps values sent while closing for the next connection, instead of dropping them', async () => {
       const task = fromWebSocketTask(server.url);
       const events: WebSocketTaskEvent[] = [];
       task.lifecycle.subscribe((event) => events.push(event));
@@ -229,7 +230,8 @@ describe('WebSocketTask (Node, ws)', () => {
       task.next('while closing');
       await taskCompletion(run);
       const closed = events.find((event) => event.type === 'closed');
-      expect(closed).to.deep.include({ type: 'closed', closeCode: 1000, undelivered: ['while closing'] });
+      // The closing connection was never given it: its Close frame was already decided.
+      expect(closed).to.deep.include({ type: 'closed', closeCode: 1000, undelivered: [], sent: 0 });
       expect(task.queuedMessages).to.equal(1, 'kept for the next connection');
       const next = observeTask(task);
       const peer = await server.nextConnection();
@@ -419,6 +421,15 @@ describe('WebSocketTask (Node, ws)', () => {
 
     it('offers subprotocols and reports the one chosen', async () => {
       const task = fromWebSocketTask({ url: server.url, protocols: ['chat.v2', 'chat.v1'] });
+      const run = observeTask(task);
+      await run.closeCodeAtOpen;
+      expect(task.protocol).to.equal('chat.v2');
+      task.complete();
+      await taskCompletion(run);
+    });
+
+    it("offers rxjs/webSocket's protocol as protocols (plain JavaScript)", async () => {
+      const task = fromWebSocketTask({ url: server.url, protocol: ['chat.v2', 'chat.v1'] } as unknown as WebSocketTaskConfig);
       const run = observeTask(task);
       await run.closeCodeAtOpen;
       expect(task.protocol).to.equal('chat.v2');

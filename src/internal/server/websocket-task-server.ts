@@ -5,6 +5,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../close-code';
 import type { WebSocketMessage } from '../codec';
 import { fromWebSocketTask } from '../from-websocket-task';
+import { rememberStream } from '../transport/ws-socket-adapter';
 import { validateClose } from '../validate-close';
 import { WebSocketTaskError } from '../websocket-task-error';
 import type { Acceptor, AcceptorListener, ServerAddress } from './acceptor';
@@ -236,6 +237,8 @@ export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<Server
       return;
     }
     const { taskOptions, claimTimeout, scheduler } = this.#settings;
+    // The upgrade request's stream is the socket's own: the task's adapter corks it per tick.
+    rememberStream(socket, request.incoming.socket);
     const task = fromWebSocketTask<T>({ ...taskOptions, socket });
     const connection: ServerConnection<T> = Object.freeze({ id: this.#nextId++, task, request, protocol: socket.protocol });
     const tracked = new TrackedConnection(connection, socket);

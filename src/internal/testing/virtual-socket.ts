@@ -29,6 +29,8 @@ type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
  */
 export class VirtualSocket<T> implements TransportSocket {
   readonly bufferedAmount = 0;
+  /** The peer writes what the task sent before its own Close frame, as `ws` does. */
+  readonly deliveryWindow = 0;
   #state: SocketState = 'connecting';
   /** This side sent a Close frame (to start the handshake or to answer the peer's). */
   #closeSent = false;
@@ -48,6 +50,10 @@ export class VirtualSocket<T> implements TransportSocket {
 
   get closeCodeRules(): CloseCodeRules {
     return this.settings.closeCodeRules;
+  }
+
+  get isOpen(): boolean {
+    return this.#state === 'open';
   }
 
   send(data: WireMessage): boolean {
@@ -133,9 +139,9 @@ export class VirtualSocket<T> implements TransportSocket {
       this.listener.onFailure(failure);
       return;
     }
-    // `ws` refuses the frame before buffering it, sends 1009 and reports the failure.
+    // `ws` refuses the frame before buffering it, sends 1009 with no reason and reports the failure.
     this.#sendCloseFrame(CloseCode.messageTooBig, '');
-    this.#finish({ code: CloseCode.abnormalClosure, reason: '', wasClean: false, failure });
+    this.#finish({ code: CloseCode.abnormalClosure, reason: '', wasClean: false, failure: { ...failure, closeReason: '' } });
   }
 
   #peerEnds(ending: PeerEnding): void {

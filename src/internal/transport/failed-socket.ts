@@ -14,6 +14,8 @@ export function failedSocket(
   return {
     closeCodeRules,
     bufferedAmount: 0,
+    isOpen: false,
+    deliveryWindow: 0,
     send: () => false,
     close: () => undefined,
     terminate: () => undefined,

@@ -42,6 +42,15 @@ export interface TransportSocket {
   readonly closeCodeRules: CloseCodeRules;
   /** Bytes handed to the socket and not yet written to the network. */
   readonly bufferedAmount: number;
+  /** Whether the socket is open: it takes data, and neither side has started to close. */
+  readonly isOpen: boolean;
+  /**
+   * Milliseconds after a `send` during which the platform may still drop the data unseen,
+   * because it had already answered the peer's Close when the data came (WHATWG sockets: the
+   * page learns of the peer's Close only later). 0 where data the socket took is always
+   * written before this side's Close frame (`ws`).
+   */
+  readonly deliveryWindow: number;
   /** Hands data to the socket. `false` when the socket no longer accepts data (closing or closed). */
   send(data: WireMessage): boolean;
   /** Starts the close handshake. The code is already valid under `closeCodeRules`. */

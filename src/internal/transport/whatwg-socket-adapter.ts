@@ -18,6 +18,16 @@ interface WhatwgSocket extends WebSocketLike {
 }
 
 /**
+ * How long after a `send` a WHATWG socket may still drop the data unseen. A browser answers
+ * the peer's Close as soon as it reads it, but the page sees `readyState` turn to CLOSING only
+ * when it next runs a task: a `send` in between is accepted and dropped (Chromium raises
+ * `bufferedAmount`, then reports a clean close). A value the socket took counts as sent once
+ * the socket still reads open this long after; until then it is in doubt. Replies 300 ms
+ * before the peer's Close count as sent; a reply in the turn the Close arrives is in doubt.
+ */
+const DELIVERY_WINDOW = 100;
+
+/**
  * Drives a WHATWG WebSocket (browsers, Node's global, undici, or any compatible one) for a
  * connection. The platform hides most failures behind code 1006; this reports what it can
  * see and enforces `maximumMessageSize` after receipt, as browsers offer no earlier hook.
@@ -66,6 +76,10 @@ export function adaptWhatwgSocket(
     get bufferedAmount() {
       return socket.bufferedAmount;
     },
+    get isOpen() {
+      return socket.readyState === ReadyState.open;
+    },
+    deliveryWindow: DELIVERY_WINDOW,
     send(data) {
       if (socket.readyState !== ReadyState.open) return false;
       socket.send(data);

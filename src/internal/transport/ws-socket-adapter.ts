@@ -1,41 +1,60 @@
 import type WebSocket from 'ws';
-import * as wsModule from 'ws';
 import { connectionFailed, connectionLost, handshakeRejected } from './failures';
 import type { TransportFailure, TransportListener, TransportSocket, WireMessage } from './transport';
 import { failureFromWsError, rejectedHandshakeStatus } from './ws-failure';
 
 const OPEN = 1;
 
-/** What the adapter reads of a `ws` socket beyond its typed API (stable through ws 8). */
-interface WsInternals {
-  readonly _socket?: { write(chunk: Buffer): boolean };
-  readonly _isServer: boolean;
+/** The TCP (or TLS) stream under a `ws` socket, as Node's public API hands it out. */
+export interface CorkableStream {
+  cork(): void;
+  uncork(): void;
 }
 
-/** ws's own framing: `Sender.frame` is exported by ws (ESM and CJS), not declared by @types/ws. */
-const { frame } = (wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
+/** The streams of server-side sockets, recorded by the server that accepted them (see `rememberStream`). */
+const streams = new WeakMap<WebSocket, CorkableStream>();
+
+/**
+ * Records the TCP (or TLS) stream of a socket a server accepted (the upgrade request's
+ * `socket`), so that the adapter of a task wrapping it can cork it.
+ */
+export function rememberStream(socket: WebSocket, stream: CorkableStream): void {
+  streams.set(socket, stream);
+}
 
 /** Where a `ws` socket keeps the adapter that drives it. */
 const ADAPTER = Symbol('rxjs-websocket-task adapter');
 
-/** A `ws` socket as the adapter reads it: its typed API, the internals above, and the adapter. */
-type AdaptedSocket = WebSocket & WsInternals & {
-  readonly _closeFrameReceived: boolean;
-  readonly _closeFrameSent: boolean;
-  [ADAPTER]: WsSocketAdapter;
-};
+type AdaptedSocket = WebSocket & { [ADAPTER]: WsSocketAdapter };
+
+/** What `ws`'s public CloseEvent (`addEventListener('close', …)`) carries. */
+interface WsCloseEvent {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+  readonly target: WebSocket;
+}
 
 /**
  * Drives a `ws` WebSocket (client or server side) for a connection: forwards its events to
  * `listener`, maps its errors to true close codes, and handles every 'error' event so that
- * none is ever left unhandled.
+ * none is ever left unhandled. Only `ws`'s public API is used.
+ *
+ * `stream` is the socket's TCP (or TLS) stream where Node's public API gives it (a server's
+ * upgrade request, a client's 'upgrade' response): from the second send of a tick on, the
+ * adapter corks it until the tick's code has run, so the frames of a burst leave in one
+ * write, and a lone message (a request, an echo) leaves at once as with raw `ws`. Corking
+ * cannot reorder or drop anything: every value is handed to `ws.send` at once, `ws` writes
+ * every frame, its own Close and pongs included, into that one stream in call order, and
+ * ending the stream uncorks it.
  */
 export function adaptWsSocket(
   socket: WebSocket,
   listener: TransportListener,
   maximumMessageSize: number,
+  stream?: CorkableStream,
 ): TransportSocket {
-  return new WsSocketAdapter(socket as AdaptedSocket, listener, maximumMessageSize);
+  return new WsSocketAdapter(socket as AdaptedSocket, listener, maximumMessageSize, stream ?? streams.get(socket));
 }
 
 // The listeners are shared by every socket (ws calls them with `this` = the socket), and the
@@ -45,11 +64,15 @@ function adapterOf(socket: WebSocket): WsSocketAdapter {
   return (socket as AdaptedSocket)[ADAPTER];
 }
 
+function onUpgrade(this: WebSocket, response: { readonly socket: CorkableStream | null }): void {
+  this.off('upgrade', onUpgrade);
+  adapterOf(this).stream = response.socket ?? undefined;
+}
+
 function onOpen(this: WebSocket): void {
   const adapter = adapterOf(this);
   adapter.opened = true;
-  // Messages come only once open, and only an opening socket needs 'open': ws keeps the
-  // listeners of a socket in a dictionary, which stays at its smallest with three entries.
+  // Messages come only once open, and only an opening socket needs 'open'.
   this.off('open', onOpen);
   this.on('message', onMessage);
   adapter.listener.onOpen(this.protocol, this.extensions);
@@ -67,8 +90,8 @@ function onError(this: WebSocket, error: Error): void {
   adapterOf(this).lastError ??= error;
 }
 
-function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  const adapter = adapterOf(this);
+function onClose({ code, reason, wasClean, target }: WsCloseEvent): void {
+  const adapter = adapterOf(target);
   const { lastError, opened } = adapter;
   // Without an 'unexpected-response' listener ws aborts a rejected handshake by itself and
   // names the status in its error.
@@ -78,31 +101,35 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
   else if (adapter.terminatedLocally) failure = undefined;
   else if (lastError !== undefined) failure = failureFromWsError(lastError, opened, adapter.maximumMessageSize);
   else if (code === 1006) failure = opened ? connectionLost() : connectionFailed('closed before open');
-  // What ws's own CloseEvent reports as wasClean: a Close frame both sent and received.
-  const wasClean = adapter.socket._closeFrameReceived && adapter.socket._closeFrameSent;
-  adapter.listener.onEnd({ code, reason: reason.toString(), wasClean, failure });
+  // wasClean is ws's own: a Close frame both sent and received.
+  adapter.listener.onEnd({ code, reason, wasClean, failure });
 }
 
 class WsSocketAdapter implements TransportSocket {
   opened: boolean;
   lastError: unknown = undefined;
   terminatedLocally = false;
-  /** The frames of this tick, written together by `flush`; `null` when none wait. */
-  #batch: Buffer[] | null = null;
-  #batchBytes = 0;
+  stream: CorkableStream | undefined;
+  /** Sends in this tick so far (0 when none); from the second on, the stream is corked. */
+  #sendsThisTick = 0;
 
   constructor(
     readonly socket: AdaptedSocket,
     readonly listener: TransportListener,
     readonly maximumMessageSize: number,
+    stream: CorkableStream | undefined,
   ) {
     this.opened = socket.readyState === OPEN;
+    this.stream = stream;
     socket[ADAPTER] = this;
     socket.binaryType = 'nodebuffer';
     if (this.opened) socket.on('message', onMessage);
-    else socket.on('open', onOpen);
+    else {
+      socket.on('open', onOpen);
+      if (stream === undefined) socket.on('upgrade', onUpgrade);
+    }
     socket.on('error', onError);
-    socket.on('close', onClose);
+    socket.addEventListener('close', onClose as never);
   }
 
   get closeCodeRules(): 'rfc6455' {
@@ -110,52 +137,39 @@ class WsSocketAdapter implements TransportSocket {
   }
 
   get bufferedAmount(): number {
-    return this.socket.bufferedAmount + this.#batchBytes;
+    return this.socket.bufferedAmount;
   }
 
-  // The frames of one tick leave in one write. ws writes every frame by itself (one writev
-  // system call each: most of a sender's CPU for small messages); here they are framed with
-  // ws's own Sender.frame, concatenated, and written once when the tick's code has run.
-  // Whatever ws writes itself (close, ping) flushes the batch first, so the wire keeps the
-  // call order; the flush is a microtask, so no I/O callback comes between.
+  get isOpen(): boolean {
+    return this.socket.readyState === OPEN;
+  }
+
+  /** `ws` writes what it took before its own Close frame, always. */
+  get deliveryWindow(): number {
+    return 0;
+  }
+
   send(data: WireMessage): boolean {
     const socket = this.socket;
     if (socket.readyState !== OPEN) return false;
-    // permessage-deflate has its own queue in ws: leave such sockets to ws.
-    if (socket.extensions !== '' || socket._socket === undefined) {
-      this.#flush();
-      socket.send(data);
-      return true;
+    const stream = this.stream;
+    if (stream !== undefined) {
+      const sends = this.#sendsThisTick++;
+      if (sends === 0) queueMicrotask(() => this.#uncork());
+      else if (sends === 1) stream.cork();
     }
-    const text = typeof data === 'string';
-    // A string becomes a fresh Buffer, masked in place; bytes are copied while masking
-    // (readOnly), so the caller's buffer is never changed.
-    const frames = frame(text ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-      fin: true,
-      mask: !socket._isServer,
-      opcode: text ? 1 : 2,
-      readOnly: !text,
-      rsv1: false,
-    });
-    let batch = this.#batch;
-    if (batch === null) {
-      batch = this.#batch = [];
-      queueMicrotask(() => this.#flush());
-    }
-    for (const part of frames) {
-      batch.push(part);
-      this.#batchBytes += part.length;
-    }
+    socket.send(data);
     return true;
   }
 
   close(code: number, reason: string): void {
-    this.#flush();
     this.socket.close(code, reason);
   }
 
   terminate(): void {
     this.terminatedLocally = true;
+    // What this tick wrote goes to the kernel before the drop, as it would without the cork.
+    this.#uncork();
     this.socket.terminate();
   }
 
@@ -163,7 +177,6 @@ class WsSocketAdapter implements TransportSocket {
     if (this.socket.readyState !== OPEN) return false;
     // Listened to from the first ping on: most connections never ping.
     if (this.socket.listenerCount('pong') === 0) this.socket.on('pong', onPong);
-    this.#flush();
     this.socket.ping(payload);
     return true;
   }
@@ -176,14 +189,10 @@ class WsSocketAdapter implements TransportSocket {
     this.socket.resume();
   }
 
-  #flush(): void {
-    const frames = this.#batch;
-    if (frames === null) return;
-    const bytes = this.#batchBytes;
-    this.#batch = null;
-    this.#batchBytes = 0;
-    if (this.socket.readyState === OPEN) {
-      this.socket._socket?.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames, bytes));
-    }
+  /** Ends the tick's burst: what it wrote leaves in one write. */
+  #uncork(): void {
+    const corked = this.#sendsThisTick > 1;
+    this.#sendsThisTick = 0;
+    if (corked) this.stream!.uncork();
   }
 }
