@@ -105,6 +105,8 @@ export class CloseHandshake {
       this.#start(code, reason);
     } else if (kind === 'release') {
       this.#asked = { code: CloseCode.invalid, reason: '', kind, started: true };
+      // The opening handshake is aborted: nothing more can start.
+      this.#state = 'closing';
       this.#socket.terminate();
     } else this.#asked = { code, reason, kind, cause, started: false };
   }
@@ -118,8 +120,11 @@ export class CloseHandshake {
     if (this.#failure !== undefined || this.#asked?.started || this.#state === 'closing' || this.#state === 'closed') return;
     this.#failure = failure;
     this.#outbox?.seal();
-    if (failure.closeCode === CloseCode.abnormalClosure) this.#socket.terminate();
-    else if (this.#state === 'open') this.#start(failure.closeCode, failure.closeReason ?? '');
+    if (failure.closeCode === CloseCode.abnormalClosure) {
+      // §7.1.7 without a Close frame: the connection is dropped, it no longer reads open.
+      this.#state = 'closing';
+      this.#socket.terminate();
+    } else if (this.#state === 'open') this.#start(failure.closeCode, failure.closeReason ?? '');
   }
 
   /**
