@@ -6,7 +6,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { CloseCode, fromWebSocketTask, WebSocketTaskError, type WebSocketMessage, type WebSocketTask } from 'rxjs-websocket-task';
 import { closeFrame, createVirtualPeer, summarizeErrors } from 'rxjs-websocket-task/testing';
-import type { ShownEnding, ShownMessage, TaskStatus, Thrown } from '../support/harness-types';
+import type { ReplierReport, ShownClosed, ShownEnding, ShownMessage, ShownReply, TaskStatus, Thrown } from '../support/harness-types';
 
 interface Entry {
   readonly task: WebSocketTask;
@@ -16,7 +16,14 @@ interface Entry {
   readonly opened: Promise<void>;
 }
 
+/** A task that answers every message: its replies and its lifecycle `closed` event. */
+interface Replier {
+  readonly replies: ShownReply[];
+  readonly closed: Promise<ShownClosed>;
+}
+
 const tasks = new Map<string, Entry>();
+const repliers = new Map<string, Replier>();
 
 function show(message: WebSocketMessage): ShownMessage {
   if (typeof message === 'string') return { text: message };
@@ -60,26 +67,76 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
+/**
+ * Registers `task` under `id` and subscribes to it (which connects), recording what arrives
+ * and how the subscriber ends; `onMessage` runs inside the subscriber's `next`, after the record.
+ */
+function track(id: string, task: WebSocketTask, onMessage?: (message: WebSocketMessage) => void): TaskStatus {
+  const received: ShownMessage[] = [];
+  let opened!: () => void;
+  const openedPromise = new Promise<void>((resolve) => (opened = resolve));
+  task.lifecycle.subscribe((event) => {
+    if (event.type === 'open') opened();
+  });
+  let settle!: (ending: ShownEnding) => void;
+  const ended = new Promise<ShownEnding>((resolve) => (settle = resolve));
+  const item: Entry = { task, received, ending: undefined, ended, opened: openedPromise };
+  tasks.set(id, item);
+  task.subscribe({
+    next: (message) => {
+      received.push(show(message));
+      onMessage?.(message);
+    },
+    complete: () => settle((item.ending = { kind: 'complete' })),
+    error: (error: unknown) => settle((item.ending = showError(error))),
+  });
+  return harness.status(id);
+}
+
 export const harness = {
   /** Creates a task and subscribes to it (which connects). */
   open(id: string, config: { readonly url: string; readonly maximumMessageSize?: number }): TaskStatus {
+    return track(id, fromWebSocketTask(config));
+  },
+
+  /**
+   * Creates a task that answers every text message `m` with `task.next('reply:' + m)` from
+   * inside its message handler (the socket's `onmessage`), records its lifecycle `closed`
+   * event, and subscribes to it (which connects).
+   */
+  openReplier(id: string, config: { readonly url: string }): TaskStatus {
     const task = fromWebSocketTask(config);
-    const received: ShownMessage[] = [];
-    let opened!: () => void;
-    const openedPromise = new Promise<void>((resolve) => (opened = resolve));
-    task.lifecycle.subscribe((event) => {
-      if (event.type === 'open') opened();
+    const replies: ShownReply[] = [];
+    const closed = new Promise<ShownClosed>((resolve) => {
+      task.lifecycle.subscribe((event) => {
+        if (event.type !== 'closed') return;
+        resolve({
+          closeCode: event.closeCode,
+          closeReason: event.closeReason,
+          wasClean: event.wasClean,
+          ...(event.error !== undefined && { errorCode: event.error.code }),
+          sent: event.sent,
+          undelivered: event.undelivered.map((value) => show(value as WebSocketMessage)),
+          inDoubt: event.inDoubt.map((value) => show(value as WebSocketMessage)),
+        });
+      });
     });
-    let settle!: (ending: ShownEnding) => void;
-    const ended = new Promise<ShownEnding>((resolve) => (settle = resolve));
-    const item: Entry = { task, received, ending: undefined, ended, opened: openedPromise };
-    tasks.set(id, item);
-    task.subscribe({
-      next: (message) => received.push(show(message)),
-      complete: () => settle((item.ending = { kind: 'complete' })),
-      error: (error: unknown) => settle((item.ending = showError(error))),
+    repliers.set(id, { replies, closed });
+    return track(id, task, (message) => {
+      if (typeof message !== 'string') return;
+      const text = `reply:${message}`;
+      const bufferedBefore = task.bufferedAmount;
+      const thrown = attempt(() => task.next(text));
+      replies.push({ text, thrown, state: task.state, bufferedBefore, bufferedAfter: task.bufferedAmount });
     });
-    return harness.status(id);
+  },
+
+  /** Resolves, once the replying task's connection ended, with what it received and replied and its `closed` event. */
+  async replierClosed(id: string): Promise<ReplierReport> {
+    const replier = repliers.get(id);
+    if (replier === undefined) throw new Error(`no replying task "${id}"`);
+    const closed = await within(replier.closed, 10_000, `replying task "${id}" to close`);
+    return { received: [...entry(id).received], replies: [...replier.replies], closed };
   },
 
   status(id: string): TaskStatus {

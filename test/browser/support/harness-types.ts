@@ -30,3 +30,34 @@ export interface TaskStatus {
 /** An error a call threw synchronously, or `undefined` when it threw none. */
 export type Thrown = (ShownEnding & { readonly kind: 'error' }) | undefined;
 
+
+/** A task's lifecycle `closed` event, as JSON carries it. */
+export interface ShownClosed {
+  readonly closeCode: number;
+  readonly closeReason: string;
+  readonly wasClean: boolean;
+  /** The `code` of the error subscribers received; absent when they completed. */
+  readonly errorCode?: string;
+  readonly sent: number;
+  readonly undelivered: readonly ShownMessage[];
+  readonly inDoubt: readonly ShownMessage[];
+}
+
+/** One `task.next(reply)` a replying task made inside its message handler. */
+export interface ShownReply {
+  readonly text: string;
+  /** What `next()` threw, if anything. */
+  readonly thrown: Thrown;
+  /** `task.state` right after the call. */
+  readonly state: string;
+  /** `task.bufferedAmount` just before and right after the call. */
+  readonly bufferedBefore: number;
+  readonly bufferedAfter: number;
+}
+
+/** What a replying task did, once its connection ended. */
+export interface ReplierReport {
+  readonly received: readonly ShownMessage[];
+  readonly replies: readonly ShownReply[];
+  readonly closed: ShownClosed;
+}
