@@ -35,6 +35,8 @@ export interface RawConnection {
   /** Resolves when the TCP socket has closed. */
   ended: Promise<void>;
   sendFrame(frame: FrameSpec): void;
+  /** Several frames in ONE write (one read for the peer on loopback), e.g. a message and a Close frame. */
+  sendFrames(frames: readonly FrameSpec[]): void;
   write(bytes: Uint8Array): void;
   sendText(text: string): void;
   sendBinary(bytes: Uint8Array): void;
@@ -87,7 +89,21 @@ function handshakeResponse(request: RawUpgradeRequest): string {
   ].join('\r\n');
 }
 
-function createConnection(socket: Socket, request: RawUpgradeRequest): RawConnection & { feed(chunk: Buffer): void } {
+/** How a raw connection frames what it sends. */
+export interface RawConnectionOptions {
+  /** Mask every frame sent (what a client must do); default false (a server's frames). */
+  mask?: boolean;
+}
+
+/**
+ * Builds a raw connection over an upgraded socket; the caller feeds it the socket's data.
+ * Used by the raw frame server, and with `mask: true` by the raw frame client.
+ */
+export function createRawConnection(
+  socket: Socket,
+  request: RawUpgradeRequest,
+  options: RawConnectionOptions = {},
+): RawConnection & { feed(chunk: Buffer): void } {
   const decoder = new FrameDecoder();
   const queue = new AsyncQueue<ReceivedFrame>('raw connection');
   const received: ReceivedFrame[] = [];
@@ -99,7 +115,8 @@ function createConnection(socket: Socket, request: RawUpgradeRequest): RawConnec
   const write = (bytes: Uint8Array): void => {
     if (!socket.destroyed) socket.write(bytes);
   };
-  const sendFrame = (frame: FrameSpec): void => write(encodeFrame(frame));
+  const encode = (frame: FrameSpec): Buffer => encodeFrame(options.mask ? { mask: true, ...frame } : frame);
+  const sendFrame = (frame: FrameSpec): void => write(encode(frame));
 
   return {
     request,
@@ -113,6 +130,7 @@ function createConnection(socket: Socket, request: RawUpgradeRequest): RawConnec
       }
     },
     sendFrame,
+    sendFrames: (frames) => write(Buffer.concat(frames.map(encode))),
     write,
     sendText: (text) => sendFrame({ opcode: Opcode.Text, payload: text }),
     sendBinary: (bytes) => sendFrame({ opcode: Opcode.Binary, payload: bytes }),
@@ -150,7 +168,7 @@ export async function startRawFrameServer(
       if (end < 0) return;
       socket.off('data', onData);
       const request = parseRequest(head.subarray(0, end).toString('latin1'));
-      const conn = createConnection(socket, request);
+      const conn = createRawConnection(socket, request);
       socket.on('data', (data: Buffer) => conn.feed(data));
       socket.write(handshakeResponse(request));
       connections.push(conn);
