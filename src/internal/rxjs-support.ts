@@ -49,7 +49,14 @@ let supported = false;
  */
 export function checkRxjsSupport(): void {
   if (supported) return;
-  const error = unsupportedRxjs(rxjs);
+  // Named one by one: passing the namespace object itself would keep all of rxjs in a bundle.
+  const error = unsupportedRxjs({
+    Observable: rxjs.Observable,
+    Subject: rxjs.Subject,
+    Subscription: rxjs.Subscription,
+    ObjectUnsubscribedError: rxjs.ObjectUnsubscribedError,
+    asyncScheduler: rxjs.asyncScheduler,
+  });
   if (error !== undefined) throw error;
   supported = true;
 }
