@@ -16,14 +16,15 @@ export function drained(
 ): Observable<void> {
   return new Observable<void>((subscriber) => {
     const settled = (): boolean => {
-      if (bufferedAmount() <= highWaterMark) {
-        subscriber.next();
-        subscriber.complete();
+      // Stuck first: values reported undelivered no longer count in bufferedAmount.
+      const error = stuck();
+      if (error !== undefined) {
+        subscriber.error(error);
         return true;
       }
-      const error = stuck();
-      if (error === undefined) return false;
-      subscriber.error(error);
+      if (bufferedAmount() > highWaterMark) return false;
+      subscriber.next();
+      subscriber.complete();
       return true;
     };
     if (settled()) return;

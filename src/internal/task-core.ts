@@ -95,6 +95,9 @@ export class TaskCore<T> {
 
   /** Takes a value `next()` accepted, already encoded. Throws `ERR_QUEUE_OVERFLOW` when it cannot wait. */
   send(value: T, data: WebSocketMessage): void {
+    if (this.#final !== null) {
+      throw new WebSocketTaskError('ERR_NOT_OPEN', 'The wrapped socket has closed: nothing more can be sent on it.', { undelivered: [value] });
+    }
     this.outbox().push(value, data);
   }
 
@@ -193,11 +196,17 @@ export class TaskCore<T> {
       this.#closeCode = outcome.closeCode;
       this.#closeReason = outcome.closeReason;
     }
+    if (this.source.kind === 'wrap') {
+      // A wrapped socket is the task's only connection: what waits for another is undelivered.
+      const waiting = this.#outbox?.detach(false).undelivered ?? [];
+      this.#outbox = null;
+      if (waiting.length > 0) report = { ...report, undelivered: [...report.undelivered, ...waiting] };
+      this.#final = outcome;
+    }
     this.#closed(outcome, report);
-    if (this.source.kind === 'wrap') this.#final = outcome;
-    else if (outcome.error && this.#session === session && this.#scheduleReconnect(session, outcome.error)) return;
+    if (this.source.kind !== 'wrap' && outcome.error && this.#session === session && this.#scheduleReconnect(session, outcome.error)) return;
     if (this.#session === session) this.#session = null;
-    session.end(outcome);
+    session.end(outcome, report.undelivered);
   }
 
   /** A close asked for while waiting to reconnect: no connection to close; what waits is reported undelivered. */
@@ -227,7 +236,7 @@ export class TaskCore<T> {
     this.#closeCode = code;
     this.#closeReason = closeReason;
     this.#closed(outcome, report);
-    session.end(outcome);
+    session.end(outcome, undelivered);
   }
 
   #closed(outcome: ConnectionOutcome, { undelivered, sent, inDoubt }: OutboxReport<T>): void {

@@ -36,6 +36,8 @@ export class TaskSession<T> implements ConnectionHost<T> {
   /** Subscribers were told the end: completed, or errored with `error`. */
   isOver = false;
   error: WebSocketTaskError | undefined = undefined;
+  /** What the end reported undelivered (what `drained()` could not drain). */
+  undelivered: readonly unknown[] = NO_SINKS;
 
   constructor(readonly core: TaskCore<T>) {}
 
@@ -66,9 +68,10 @@ export class TaskSession<T> implements ConnectionHost<T> {
   }
 
   /** Tells every subscriber the end: complete, or error with the outcome's error. */
-  end(outcome: Pick<ConnectionOutcome, 'error'>): void {
+  end(outcome: Pick<ConnectionOutcome, 'error'>, undelivered: readonly unknown[]): void {
     this.isOver = true;
     this.error = outcome.error;
+    this.undelivered = undelivered;
     const { error } = outcome;
     for (const sink of this.subscribers) {
       if (error) sink.error(error);

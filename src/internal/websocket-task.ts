@@ -6,6 +6,7 @@ import { drained } from './drained';
 import { multiplex } from './multiplex';
 import { ObjectUnsubscribedError, Observable as RxObservable } from './rxjs-values';
 import { TaskCore } from './task-core';
+import type { TaskSession } from './task-session';
 import { validateClose } from './validate-close';
 import { describeValue, wireMessageOf } from './wire-message';
 import type { ResolvedConfig, TaskObservers } from './websocket-task-config';
@@ -197,20 +198,22 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
    */
   drained(highWaterMark = 0, pollInterval = 10): Observable<void> {
     const core = this.#core;
-    const session = core.session;
+    /** The session the subscriber waits on, taken when it subscribes (the first check). */
+    let session: TaskSession<T> | null | undefined;
+    // The values can no longer drain: the session ended with some undelivered, or none runs.
     const stuck = (): WebSocketTaskError | undefined => {
-      if (session !== null && !session.isOver) return undefined;
-      const undelivered = core.queuedValues;
-      return (
-        session?.error ??
-        new WebSocketTaskError(
-          'ERR_UNDELIVERED',
-          session === null
-            ? `drained() waits for a connection to send ${undelivered.length} values, and none runs: subscribe to the task first.`
-            : `The task's connection ended with ${undelivered.length} values not sent.`,
-          { undelivered },
-        )
-      );
+      if (session === undefined) session = core.session;
+      if (session === null) {
+        if (core.bufferedAmount <= highWaterMark) return undefined;
+        const waiting = core.queuedValues;
+        const message = `drained() waits for a connection to send ${waiting.length} values, and none runs: subscribe to the task first.`;
+        return new WebSocketTaskError('ERR_UNDELIVERED', message, { undelivered: waiting });
+      }
+      if (!session.isOver) return undefined;
+      const { undelivered } = session;
+      if (session.error !== undefined) return session.error;
+      if (undelivered.length === 0) return undefined;
+      return new WebSocketTaskError('ERR_UNDELIVERED', `The task's connection ended with ${undelivered.length} values not sent.`, { undelivered });
     };
     return drained(() => core.bufferedAmount, stuck, core.config.scheduler, highWaterMark, pollInterval);
   }
