@@ -91,9 +91,14 @@ export class Connection<T> implements TransportListener {
   }
 
   /** Fails the connection with a failure this side detected: close with its code, or drop (1006). */
-  fail(failure: TransportFailure, unencodable?: T): void {
-    if (unencodable !== undefined) (this.#unencodable ??= []).push(unencodable);
+  fail(failure: TransportFailure): void {
     this.#handshake.fail(failure);
+  }
+
+  /** The codec threw on `value`: it is reported undelivered, and the connection fails with `failure` (1011). */
+  failToEncode(value: T, failure: TransportFailure): void {
+    (this.#unencodable ??= []).push(value);
+    this.fail(failure);
   }
 
   /**

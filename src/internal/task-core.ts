@@ -107,7 +107,7 @@ export class TaskCore<T> {
     const connection = this.#session?.connection ?? null;
     if (connection === null) throw new WebSocketTaskError('ERR_SERIALIZE', message, { cause: error, undelivered: [value] });
     const failure = { code: 'ERR_SERIALIZE', closeCode: CloseCode.internalServerError, message, cause: error, closeReason: 'message could not be encoded' } as const;
-    connection.fail(failure, value);
+    connection.failToEncode(value, failure);
   }
 
   /**

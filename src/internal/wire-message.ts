@@ -12,9 +12,9 @@ export function wireMessageOf(value: unknown): WireMessage | undefined {
   return undefined;
 }
 
-/** How a value that cannot be sent reads in an error message: "a number", "an Object", "null". */
+/** How a value that cannot be sent reads in an error message: "a number", "an Object", "null", "undefined". */
 export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   const kind: string = typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
   return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }

@@ -32,7 +32,7 @@ describe('describeValue', () => {
     expect(describeValue(5)).to.equal('a number');
     expect(describeValue({})).to.equal('an Object');
     expect(describeValue(new Map())).to.equal('a Map');
-    expect(describeValue(undefined)).to.equal('an undefined');
+    expect(describeValue(undefined)).to.equal('undefined');
     expect(describeValue(Object.create(null))).to.equal('an object');
   });
 });

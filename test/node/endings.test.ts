@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { CloseCode, fromWebSocketTask, jsonCodec, WebSocketTaskError, type WebSocketCodec } from '../../src/index';
 import { observeTask, taskCompletion, taskError } from '../support/observe-task';
+import { thrown } from '../support/thrown';
 import { Opcode, startRawFrameServer, type RawConnection, type RawFrameServer } from '../support/raw-frame-server';
 import { startTlsGarbageServer, startTlsWsServer } from '../support/tls-fixture';
 import { startRejectingServer, startWsServer, unusedPort, type WsTestServer } from '../support/ws-test-server';
@@ -320,6 +321,24 @@ describe('how a connection ends (Node, ws)', () => {
       expect(error.cause).to.be.instanceOf(RangeError);
       expect(error.undelivered).to.deep.equal([{ n: 2 }]);
       expect(String((await peer.nextMessage()).data)).to.equal('{"n":1}');
+      expect((await peer.closed).code).to.equal(CloseCode.internalServerError);
+    });
+
+    it('reports next(undefined) like any value the raw codec cannot send: named, and 1 undelivered', async () => {
+      const server = await wsServer();
+      const task = fromWebSocketTask(server.url);
+      const refused = thrown(() => task.next(undefined as never));
+      expect(refused.code).to.equal('ERR_SERIALIZE');
+      expect(refused.message).to.contain('not undefined;');
+      expect(refused.undelivered).to.deep.equal([undefined]);
+      const run = observeTask(task);
+      const peer = await server.nextConnection();
+      await run.closeCodeAtOpen;
+      task.next(undefined as never);
+      const error = await taskError(run);
+      expect(error.code).to.equal('ERR_SERIALIZE');
+      expect(error.undelivered).to.have.length(1);
+      expect(error.undelivered[0]).to.equal(undefined);
       expect((await peer.closed).code).to.equal(CloseCode.internalServerError);
     });
   });
