@@ -77,6 +77,11 @@ export class Connection<T> implements TransportListener {
     return this.#handshake.state;
   }
 
+  /** This side has decided to end the connection (a close asked for, or a failure found). */
+  get isEnding(): boolean {
+    return this.#handshake.isEnding;
+  }
+
   /** The subprotocol the server chose, once open. */
   get protocol(): string {
     return this.#protocol;

@@ -146,8 +146,11 @@ export class TaskCore<T> {
       this.#endWaiting(session, code, reason, kind, cause);
       return;
     }
-    // A wrapped socket is one connection: later subscribers join its end.
-    if (this.source.kind !== 'wrap') this.#session = null;
+    if (this.source.kind === 'wrap') {
+      // A wrapped socket is one connection: later subscribers join its end, the first close
+      // wins, and values sent after it stay here, to be reported undelivered at the end.
+      if (connection.isEnding) return;
+    } else this.#session = null;
     if (kind === 'release' && connection.state === 'connecting') {
       connection.close(code, reason, kind);
       return;

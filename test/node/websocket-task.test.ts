@@ -461,6 +461,27 @@ describe('WebSocketTask (Node, ws)', () => {
       expect(afterEnd).to.equal(error, 'a later subscriber learns the same end');
     });
 
+    it('reports a value sent between two closes of a wrapped socket undelivered, and refuses one after the end', async () => {
+      const peerSide = fromWebSocketTask(server.url);
+      const peerRun = observeTask(peerSide);
+      const accepted = await server.nextConnection();
+      const task = fromWebSocketTask(accepted.socket);
+      const events: WebSocketTaskEvent[] = [];
+      task.lifecycle.subscribe((event) => events.push(event));
+      const run = observeTask(task);
+      await peerRun.closeCodeAtOpen;
+      task.cancel(4000, 'bye');
+      task.next('between the closes');
+      task.complete();
+      await taskCompletion(run);
+      await taskError(peerRun);
+      const closed = events.find((event) => event.type === 'closed');
+      expect(closed).to.deep.include({ closeCode: 4000, undelivered: ['between the closes'] });
+      const refused = thrown(() => task.next('after the end'));
+      expect(refused.code).to.equal('ERR_NOT_OPEN');
+      expect(refused.undelivered).to.deep.equal(['after the end']);
+    });
+
     it('refuses a closed socket with ERR_INVALID_CONFIG', async () => {
       const task = fromWebSocketTask(server.url);
       const run = observeTask(task);
