@@ -202,7 +202,7 @@ const sameRead: Scenario[] = [
   { code: 1000, reason: '' },
 ].map(({ code, reason }): Scenario => ({
   section: '3. a message and the Close frame in one read',
-  name: `a reply sent in the turn the peer's Close(${code}) arrives reaches the peer before the Close reply`,
+  name: `a reply sent in the turn the peer's Close(${code}) arrives reaches the peer before the Close reply (ws), or is reported in doubt where the platform dropped it (browsers)`,
   repeat: 50,
   steps: script(
     task.subscribe('A', { reply: (message) => `reply:${message}` }),
@@ -212,11 +212,15 @@ const sameRead: Scenario[] = [
     until.peerEnded(),
   ),
   expect: (o, transport) => {
-    const frames = peerFrames(o);
-    expect(
-      frames.map((frame) => (frame.startsWith('Close(') ? 'Close' : frame)),
-      'what the peer received, in order',
-    ).to.deep.equal(['reply:hello', 'Close']);
+    const frames = peerFrames(o).map((frame) => (frame.startsWith('Close(') ? 'Close' : frame));
+    if (transport.rules === 'rfc6455' || frames.length === 2) {
+      expect(frames, 'what the peer received, in order').to.deep.equal(['reply:hello', 'Close']);
+    } else {
+      // A browser answers the peer's Close before the page's reply reaches it (Chromium, and
+      // the virtual peer under WHATWG rules): the reply is lost, and reported in doubt.
+      expect(frames, 'what the peer received: the reply was dropped by the platform').to.deep.equal(['Close']);
+      expect(lastClosed(o).inDoubt, "'closed'.inDoubt").to.deep.equal(['reply:hello']);
+    }
     expect(o.subscribers.A?.values, 'what A received').to.deep.equal(['hello']);
     if (code === 1000) expect(endOf(o, 'A'), 'how A ended').to.equal('complete');
     else expect(endOf(o, 'A'), 'how A ended').to.deep.equal({ code: 'ERR_CLOSED_BY_PEER', closeCode: code, closeReason: reason, wasClean: true });

@@ -1,7 +1,7 @@
 // A virtual peer with closeCodeRules: 'whatwg' emulates what a task sees in browsers, as
 // test/node/whatwg-path.test.ts checks it against real servers through undici's WebSocket.
 import { expect } from 'chai';
-import { map } from 'rxjs';
+import { filter, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { CloseCode, jsonCodec, WebSocketTaskError } from '../../src/index';
 import { closeFrame, createVirtualPeer, PeerEnding, summarizeErrors } from '../../src/testing/index';
@@ -88,6 +88,36 @@ describe('a virtual peer under browser rules (whatwg)', () => {
         wasClean: true,
       });
       expectObservable(connection.sent).toBe('--(c|)', { c: closeFrame(4007, 'message could not be decoded') });
+    });
+  });
+
+  it('drops a reply sent in the frame the peer closes in, as Chromium does, and reports it in doubt', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const peer = browserPeer();
+      const connection = peer.script('^-(a#)', { a: 'question' }, PeerEnding.close(4001, 'bye'));
+      const task = peer.fromWebSocketTask('wss://example.test');
+      task.subscribe({ next: (message) => task.next(`reply to ${message}`), error: () => undefined });
+      const closed = task.lifecycle.pipe(
+        filter((event) => event.type === 'closed'),
+        map((event) => event.type === 'closed' && { sent: event.sent, inDoubt: event.inDoubt }),
+      );
+      expectObservable(connection.sent).toBe('--(c|)', { c: closeFrame(4001, 'bye') });
+      expectObservable(closed).toBe('--c', { c: { sent: 0, inDoubt: ['reply to question'] } });
+    });
+  });
+
+  it('counts a reply as sent once the socket still reads open a delivery window (100 ms) later', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const peer = browserPeer();
+      const connection = peer.script('^-a 199ms #', { a: 'question' }, PeerEnding.close(4001, 'bye'));
+      const task = peer.fromWebSocketTask('wss://example.test');
+      task.subscribe({ next: (message) => task.next(`reply to ${message}`), error: () => undefined });
+      const closed = task.lifecycle.pipe(
+        filter((event) => event.type === 'closed'),
+        map((event) => event.type === 'closed' && { sent: event.sent, inDoubt: event.inDoubt }),
+      );
+      expectObservable(connection.sent).toBe('--r 199ms (c|)', { r: 'reply to question', c: closeFrame(4001, 'bye') });
+      expectObservable(closed).toBe('-- 200ms c', { c: { sent: 1, inDoubt: [] } });
     });
   });
 

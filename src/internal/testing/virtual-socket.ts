@@ -1,6 +1,7 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { CloseCode, type CloseCodeRules } from '../close-code';
 import { messageTooBig } from '../transport/failures';
+import { WHATWG_DELIVERY_WINDOW } from '../transport/whatwg-socket-adapter';
 import type { TransportEnd, TransportListener, TransportRequest, TransportSocket, WireMessage } from '../transport/transport';
 import { utf8ByteLength } from '../utf8-byte-length';
 import { closeFrame } from './close-frame';
@@ -29,8 +30,12 @@ type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
  */
 export class VirtualSocket<T> implements TransportSocket {
   readonly bufferedAmount = 0;
-  /** The peer writes what the task sent before its own Close frame, as `ws` does. */
-  readonly deliveryWindow = 0;
+  /**
+   * Under `whatwg`, what the task sent in the current frame: a browser that receives the
+   * peer's Close in the same read has already answered it, and drops these (Chromium does).
+   * Recorded at the end of the frame unless the peer closed in it.
+   */
+  #sentThisFrame: T[] | null = null;
   #state: SocketState = 'connecting';
   /** This side sent a Close frame (to start the handshake or to answer the peer's). */
   #closeSent = false;
@@ -56,6 +61,11 @@ export class VirtualSocket<T> implements TransportSocket {
     return this.#state === 'open';
   }
 
+  /** As the real socket's: `ws` writes what it took before its own Close; a browser may drop it. */
+  get deliveryWindow(): number {
+    return this.closeCodeRules === 'whatwg' ? WHATWG_DELIVERY_WINDOW : 0;
+  }
+
   send(data: WireMessage): boolean {
     if (this.#state !== 'open') return false;
     const copy = typeof data === 'string' ? data : new Uint8Array(data);
@@ -66,8 +76,19 @@ export class VirtualSocket<T> implements TransportSocket {
       this.recorder.recordUndecodable(error);
       return true;
     }
-    this.recorder.recordSent(decoded);
+    if (this.closeCodeRules !== 'whatwg') this.recorder.recordSent(decoded);
+    else if (this.#sentThisFrame !== null) this.#sentThisFrame.push(decoded);
+    else {
+      this.#sentThisFrame = [decoded];
+      this.#later(() => this.#recordSentThisFrame(), 0);
+    }
     return true;
+  }
+
+  #recordSentThisFrame(): void {
+    const sent = this.#sentThisFrame;
+    this.#sentThisFrame = null;
+    if (sent !== null) for (const value of sent) this.recorder.recordSent(value);
   }
 
   /**
@@ -145,6 +166,9 @@ export class VirtualSocket<T> implements TransportSocket {
   }
 
   #peerEnds(ending: PeerEnding): void {
+    // A browser answered the peer's Close (or saw the drop) before the page's sends of this
+    // frame reached it: they are lost, as in Chromium, and the task reports them in doubt.
+    this.#sentThisFrame = null;
     if (ending.kind === 'close') {
       // RFC 6455 §5.5.1: the endpoint that receives a Close frame answers with one, echoing the code.
       const code = ending.code ?? CloseCode.noStatusReceived;
@@ -160,6 +184,8 @@ export class VirtualSocket<T> implements TransportSocket {
   }
 
   #startClosing(code: number, reason: string): void {
+    // What the task sent before its own Close goes out first.
+    this.#recordSentThisFrame();
     this.#state = 'closing';
     this.#sendCloseFrame(code, reason);
     this.#later(() => this.#finish({ code, reason, wasClean: true }), this.settings.closeDelay);

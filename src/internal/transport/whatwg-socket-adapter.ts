@@ -25,7 +25,7 @@ interface WhatwgSocket extends WebSocketLike {
  * the socket still reads open this long after; until then it is in doubt. Replies 300 ms
  * before the peer's Close count as sent; a reply in the turn the Close arrives is in doubt.
  */
-const DELIVERY_WINDOW = 100;
+export const WHATWG_DELIVERY_WINDOW = 100;
 
 /**
  * Drives a WHATWG WebSocket (browsers, Node's global, undici, or any compatible one) for a
@@ -79,7 +79,7 @@ export function adaptWhatwgSocket(
     get isOpen() {
       return socket.readyState === ReadyState.open;
     },
-    deliveryWindow: DELIVERY_WINDOW,
+    deliveryWindow: WHATWG_DELIVERY_WINDOW,
     send(data) {
       if (socket.readyState !== ReadyState.open) return false;
       socket.send(data);
