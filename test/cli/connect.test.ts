@@ -24,6 +24,7 @@ const behaviours: Record<string, (peer: PeerConnection) => void> = {
     socket.close(1000, 'bye');
   }, 300)),
   '/quiet': () => undefined,
+  '/record': () => undefined,
 };
 
 describe('CLI: connect', () => {
@@ -119,6 +120,15 @@ describe('CLI: connect', () => {
     cli.writeLine('/close 4000 done here');
     expect(await cli.exited).to.equal(1);
     expect(cli.output.stderr).to.contain('closed: 4000 (private) "done here"\n');
+  });
+
+  it('sends a line typed before the connection opened before a /close that follows it', async () => {
+    const { status, stderr } = await runCli(['connect', url('/record'), '--slash'], 'hello\n/close 4000 bye\n');
+    const peer = server.connections.find((connection) => connection.request.url === '/record')!;
+    expect((await peer.closed)).to.deep.equal({ code: 4000, reason: 'bye' });
+    expect(peer.messages.map((message) => String(message.data))).to.deep.equal(['hello']);
+    expect(stderr).to.contain('closed: 4000 (private) "bye"\n');
+    expect(status).to.equal(1);
   });
 
   it('closes with normalClosure on Ctrl-C (SIGINT) and exits 0', async () => {
