@@ -17,9 +17,10 @@ let nextPingId = 0;
 /** What a connection reports to the task session that owns it. */
 export interface ConnectionHost<T> {
   readonly config: ResolvedConfig<T>;
-  /** The outbox of the task's values, for a connection that opens with no close pending. */
-  outboxForOpen(): Outbox<T>;
-  /** The outbox whose values wait for this connection, while it is the task's current one. */
+  /**
+   * The outbox whose values wait for this connection, while it is the task's current one;
+   * `null` while nothing was sent (it is created, and adopted, on the first value).
+   */
   waitingOutbox(): Outbox<T> | null;
   opened(protocol: string, extensions: string): void;
   message(value: T): void;
@@ -67,10 +68,21 @@ export class Connection<T> implements TransportListener {
     this.#handshake = new CloseHandshake(socket, this.#clock, config.closeTimeout, this, alreadyOpen);
     if (holdInbound) socket.pause?.();
     if (alreadyOpen) {
-      const outbox = (this.#outbox = host.outboxForOpen());
-      outbox.attach(socket);
+      const outbox = host.waitingOutbox();
+      if (outbox !== null) this.adopt(outbox);
       this.#heartbeat?.start();
     }
+  }
+
+  /** Whether the task may write to this connection now: open, and no close decided here. */
+  get takesValues(): boolean {
+    return this.#handshake.isOpen && !this.#handshake.isEnding;
+  }
+
+  /** Attaches the task's outbox to the open socket: what waits in it is written now. */
+  adopt(outbox: Outbox<T>): void {
+    this.#outbox = outbox;
+    outbox.attach(this.#socket);
   }
 
   get state(): HandshakeState {
@@ -179,8 +191,8 @@ export class Connection<T> implements TransportListener {
       handshake.opened(null);
       return;
     }
-    const outbox = (this.#outbox = this.#host.outboxForOpen());
-    if (handshake.opened(outbox as Outbox<unknown>)) this.#heartbeat?.start();
+    const outbox = (this.#outbox = this.#host.waitingOutbox());
+    if (handshake.opened(outbox as Outbox<unknown> | null)) this.#heartbeat?.start();
   }
 
   onMessage(data: WebSocketMessage): void {
@@ -247,11 +259,16 @@ export class Connection<T> implements TransportListener {
 
   /** What became of the values this connection was given: its outbox's report, and the unencodable ones. */
   #report(): OutboxReport<T> {
-    const outbox = (this.#handshake.outbox as Outbox<T> | null) ?? this.#outbox ?? this.#host.waitingOutbox();
-    const report: OutboxReport<T> = outbox?.detach(this.#config.replayQueue) ?? { sent: 0, undelivered: [], inDoubt: [] };
-    const unencodable = this.#unencodable;
-    if (unencodable === null) return report;
-    return { ...report, undelivered: [...report.undelivered, ...unencodable] };
+    const keep = this.#config.replayQueue;
+    const own = (this.#handshake.outbox as Outbox<T> | null) ?? this.#outbox;
+    const report: OutboxReport<T> = own?.detach(keep) ?? { sent: 0, undelivered: [], inDoubt: [] };
+    // Values that waited for this connection and never reached it: it never opened, or (a
+    // wrapped socket, the task's only connection) they came after its close was decided.
+    const waiting = this.#host.waitingOutbox();
+    const late = waiting === null || waiting === own ? [] : waiting.detach(keep).undelivered;
+    const unencodable = this.#unencodable ?? [];
+    if (late.length === 0 && unencodable.length === 0) return report;
+    return { ...report, undelivered: [...report.undelivered, ...late, ...unencodable] };
   }
 
   #deliver(value: T): void {

@@ -88,9 +88,18 @@ export class TaskCore<T> {
     return this.#session === session;
   }
 
-  /** The outbox `next()` writes to, created on first use. */
+  /**
+   * The outbox `next()` writes to, created on first use (an idle connection holds none) and
+   * then adopted by the current connection if it is open.
+   */
   outbox(): Outbox<T> {
-    return (this.#outbox ??= new Outbox<T>(this.config, this.config.clock));
+    let outbox = this.#outbox;
+    if (outbox === null) {
+      outbox = this.#outbox = new Outbox<T>(this.config, this.config.clock);
+      const connection = this.#session?.connection;
+      if (connection?.takesValues) connection.adopt(outbox);
+    }
+    return outbox;
   }
 
   /** Takes a value `next()` accepted, already encoded. Throws `ERR_QUEUE_OVERFLOW` when it cannot wait. */
@@ -200,10 +209,9 @@ export class TaskCore<T> {
       this.#closeReason = outcome.closeReason;
     }
     if (this.source.kind === 'wrap') {
-      // A wrapped socket is the task's only connection: what waits for another is undelivered.
-      const waiting = this.#outbox?.detach(false).undelivered ?? [];
+      // A wrapped socket is the task's only connection: what waited for it (the report lists
+      // it) waits for nothing more.
       this.#outbox = null;
-      if (waiting.length > 0) report = { ...report, undelivered: [...report.undelivered, ...waiting] };
       this.#final = outcome;
     }
     this.#closed(outcome, report);

@@ -81,10 +81,6 @@ export class TaskSession<T> implements ConnectionHost<T> {
 
   // ConnectionHost
 
-  outboxForOpen(): Outbox<T> {
-    return this.core.outbox();
-  }
-
   waitingOutbox(): Outbox<T> | null {
     return this.core.isCurrent(this) ? this.core.currentOutbox : null;
   }
