@@ -24,4 +24,5 @@ export {
 } from './internal/websocket-task-error';
 export type { WebSocketTaskEvent, WebSocketTaskState } from './internal/websocket-task-event';
 export type { HeartbeatConfig } from './internal/heartbeat-config';
+export type { PerConnection } from './internal/per-connection';
 export { defaultReconnectCodes, type ReconnectConfig } from './internal/reconnect-policy';

@@ -128,6 +128,17 @@ export class CloseHandshake {
   }
 
   /**
+   * Fails the connection with `failure` (a drop, 1006) unless it opens within `timeout` ms:
+   * a WHATWG socket has no handshake timeout of its own, and a browser may wait for minutes.
+   */
+  limitOpening(timeout: number, failure: TransportFailure): void {
+    this.#cancelTimeout = this.#clock.setTimer(() => {
+      this.#cancelTimeout = undefined;
+      this.fail(failure);
+    }, timeout);
+  }
+
+  /**
    * The opening handshake completed. Without a close pending, `outbox` (the task's, for this
    * connection) is attached to the socket and what waits in it is written now; returns `true`.
    * With a close pending, the outbox handed over with it is written, then the Close frame;
@@ -135,6 +146,8 @@ export class CloseHandshake {
    */
   opened(outbox: Outbox<unknown> | null): boolean {
     this.#state = 'open';
+    this.#cancelTimeout?.();
+    this.#cancelTimeout = undefined;
     const failure = this.#failure;
     if (failure !== undefined) {
       this.#start(failure.closeCode, failure.closeReason ?? '');

@@ -21,7 +21,7 @@ export interface ConnectionHost<T> {
    * The outbox whose values wait for this connection, while it is the task's current one;
    * `null` while nothing was sent (it is created, and adopted, on the first value).
    */
-  waitingOutbox(): Outbox<T> | null;
+  waitingOutbox(connection: Connection<T>): Outbox<T> | null;
   opened(protocol: string, extensions: string): void;
   message(value: T): void;
   closing(closeCode: number, closeReason: string): void;
@@ -67,8 +67,13 @@ export class Connection<T> implements TransportListener {
     const socket = (this.#socket = opener.open(this));
     this.#handshake = new CloseHandshake(socket, this.#clock, config.closeTimeout, this, alreadyOpen);
     if (holdInbound) socket.pause?.();
+    const { openTimeout } = config;
+    if (!alreadyOpen && openTimeout !== undefined) {
+      const message = `The connection did not open within openTimeout (${openTimeout} ms): it was dropped.`;
+      this.#handshake.limitOpening(openTimeout, { code: 'ERR_OPEN_TIMEOUT', closeCode: CloseCode.abnormalClosure, message });
+    }
     if (alreadyOpen) {
-      const outbox = host.waitingOutbox();
+      const outbox = host.waitingOutbox(this);
       if (outbox !== null) this.adopt(outbox);
       this.#heartbeat?.start();
     }
@@ -191,7 +196,7 @@ export class Connection<T> implements TransportListener {
       handshake.opened(null);
       return;
     }
-    const outbox = (this.#outbox = this.#host.waitingOutbox());
+    const outbox = (this.#outbox = this.#host.waitingOutbox(this));
     if (handshake.opened(outbox as Outbox<unknown> | null)) this.#heartbeat?.start();
   }
 
@@ -264,7 +269,7 @@ export class Connection<T> implements TransportListener {
     const report: OutboxReport<T> = own?.detach(keep) ?? { sent: 0, undelivered: [], inDoubt: [] };
     // Values that waited for this connection and never reached it: it never opened, or (a
     // wrapped socket, the task's only connection) they came after its close was decided.
-    const waiting = this.#host.waitingOutbox();
+    const waiting = this.#host.waitingOutbox(this);
     const late = waiting === null || waiting === own ? [] : waiting.detach(keep).undelivered;
     const unencodable = this.#unencodable ?? [];
     if (late.length === 0 && unencodable.length === 0) return report;

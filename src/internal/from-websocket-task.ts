@@ -4,6 +4,7 @@ import type { CloseCodeRules } from './close-code';
 import type { WebSocketMessage } from './codec';
 import type { HeartbeatConfig } from './heartbeat-config';
 import { ConnectingSource, WrappedSource } from './connection-source';
+import { parseWebSocketUrl } from './parse-websocket-url';
 import { defaultTransport, transportForConstructor } from './platform';
 import { checkRxjsSupport } from './rxjs-support';
 import type { Transport } from './transport/transport';
@@ -81,10 +82,11 @@ export function createConnectingTask<T>(config: WebSocketTaskConfig<T>, transpor
   checkRxjsSupport();
   checkTaskOptions(config, transport.closeCodeRules);
   const resolved = resolveConfig<T>(config);
-  const url = parseWebSocketUrl(config.url);
+  // A fixed URL is checked now; one a factory gives, before each connection.
+  const url = typeof config.url === 'function' ? config.url : parseWebSocketUrl(config.url);
   return new WebSocketTask(
     resolved,
-    new ConnectingSource(transport, url, resolved.protocols, resolved.maximumMessageSize, resolved.node),
+    new ConnectingSource(transport, url, resolved.protocols, resolved.maximumMessageSize, resolved.node, resolved.clock),
     resolveObservers(config),
   );
 }
@@ -113,26 +115,6 @@ function isSocket(target: object): target is WebSocketLike {
   return 'readyState' in target && typeof (target as { send?: unknown }).send === 'function';
 }
 
-/** Parses and checks a WebSocket URL; `http(s):` becomes `ws(s):` as WHATWG does. */
-export function parseWebSocketUrl(input: string | URL): string {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch {
-    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `Not a valid URL: "${String(input)}". Use an absolute ws: or wss: URL.`);
-  }
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The URL scheme must be ws: or wss:, not ${url.protocol} ("${url.href}").`);
-  }
-  if (url.hash !== '') {
-    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `A WebSocket URL cannot have a fragment ("${url.hash}").`);
-  }
-  // The caller's string when it is already in normal form: one string per task, not two.
-  return url.href === input ? input : url.href;
-}
-
 /**
  * @internal Throws `ERR_INVALID_CONFIG` for task options that cannot work: a size, queue limit
  * or timeout that is not a positive number, a codec together with a serializer, a heartbeat
@@ -147,7 +129,7 @@ export function checkTaskOptions<T>(config: Partial<WebSocketTaskConfig<T>>, clo
 }
 
 function checkOptions<T>(config: Partial<WebSocketTaskConfig<T>>): void {
-  const positive = ['maximumMessageSize', 'maxQueuedMessages', 'maxQueuedBytes', 'closeTimeout', 'pingTimeout'] as const;
+  const positive = ['maximumMessageSize', 'maxQueuedMessages', 'maxQueuedBytes', 'closeTimeout', 'pingTimeout', 'openTimeout'] as const;
   for (const name of positive) {
     const value = config[name];
     if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
@@ -178,3 +160,5 @@ function checkHeartbeat<T>(heartbeat: HeartbeatConfig<T> | undefined, rules: Clo
     );
   }
 }
+
+export { parseWebSocketUrl };

@@ -169,6 +169,30 @@ export class TaskCore<T> {
     connection.close(code, reason, kind, cause, outbox);
   }
 
+  /**
+   * Replaces the session's connection with a new one at once: the current one closes with
+   * `goingAway` after the values accepted before (one still connecting is aborted, and its
+   * values go to the new one); a reconnect wait ends now. `false` when no session runs, or
+   * for a wrapped socket, which cannot connect again.
+   */
+  reconnect(): boolean {
+    const session = this.#session;
+    if (session === null || this.source.kind === 'wrap') return false;
+    const connection = session.connection;
+    if (connection === null) {
+      session.cancelRetry?.();
+      session.cancelRetry = undefined;
+    } else if (connection.state === 'connecting') {
+      connection.close(CloseCode.normalClosure, '', 'release');
+    } else {
+      const outbox = this.#outbox;
+      this.#outbox = null;
+      connection.close(CloseCode.goingAway, 'reconnect', 'cancel', undefined, outbox);
+    }
+    this.#connect(session);
+    return true;
+  }
+
   /** Sends a protocol ping on the current connection (see `Connection.ping`). */
   ping(timeout: number, resolve: (roundTripTime: number) => void, reject: (error: WebSocketTaskError) => void): () => void {
     const connection = this.#session?.connection ?? null;
@@ -215,6 +239,8 @@ export class TaskCore<T> {
       this.#final = outcome;
     }
     this.#closed(outcome, report);
+    // A connection `reconnect()` replaced: its session goes on with the new one.
+    if (session.connection !== null) return;
     if (this.source.kind !== 'wrap' && outcome.error && this.#session === session && this.#scheduleReconnect(session, outcome.error)) return;
     if (this.#session === session) this.#session = null;
     session.end(outcome, report.undelivered);

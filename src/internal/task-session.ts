@@ -81,8 +81,10 @@ export class TaskSession<T> implements ConnectionHost<T> {
 
   // ConnectionHost
 
-  waitingOutbox(): Outbox<T> | null {
-    return this.core.isCurrent(this) ? this.core.currentOutbox : null;
+  waitingOutbox(connection: Connection<T>): Outbox<T> | null {
+    // Only the session's own connection, while the session is the task's: not one that
+    // reconnect() replaced, nor one of a session a close detached.
+    return this.connection === connection && this.core.isCurrent(this) ? this.core.currentOutbox : null;
   }
 
   opened(protocol: string, extensions: string): void {

@@ -2,6 +2,7 @@ import type { NextObserver, SchedulerLike } from 'rxjs';
 import { clockOf, type Clock } from './clock';
 import { rawCodec, type WebSocketCodec, type WebSocketMessage } from './codec';
 import type { HeartbeatConfig } from './heartbeat-config';
+import type { PerConnection } from './per-connection';
 import { describeValue, wireMessageOf } from './wire-message';
 import { reconnectPolicy, type ReconnectConfig, type ReconnectPolicy } from './reconnect-policy';
 import { asyncScheduler } from './rxjs-values';
@@ -28,10 +29,21 @@ export type SerializedMessage = string | ArrayBufferLike | ArrayBufferView;
  * ```
  */
 export interface WebSocketTaskConfig<T = WebSocketMessage> {
-  /** `ws:` or `wss:` URL (`http:`/`https:` are taken as `ws:`/`wss:`, as WHATWG does). */
-  readonly url: string | URL;
-  /** Subprotocols to offer. */
-  readonly protocols?: string | readonly string[];
+  /**
+   * `ws:` or `wss:` URL (`http:`/`https:` are taken as `ws:`/`wss:`, as WHATWG does), or a
+   * function called before every connection (reconnects included) that returns it, at once,
+   * as a Promise or as an Observable: for a token that changes. A factory that throws,
+   * rejects or gives an unusable URL fails that connection with `ERR_CONNECTION_FAILED`.
+   */
+  readonly url: PerConnection<string | URL>;
+  /** Subprotocols to offer, or a function called before every connection that returns them. */
+  readonly protocols?: PerConnection<string | readonly string[]>;
+  /**
+   * Milliseconds the opening handshake may take, on every platform (browsers included):
+   * past it the connection is dropped and ends with `abnormalClosure` (1006) and
+   * `ERR_OPEN_TIMEOUT`, which `reconnect` retries. Default: none (the platform's own limit).
+   */
+  readonly openTimeout?: number;
   /**
    * The largest inbound message in bytes; a larger one closes the connection with
    * `messageTooBig` (1009). Default 1,048,576 (1 MiB), as Apple's. Enforced before
@@ -80,8 +92,14 @@ export interface WebSocketTaskConfig<T = WebSocketMessage> {
 }
 
 /** The config with every default applied and the codec in one form. */
+/** A `url` computed before each connection. */
+export type UrlFactory = Extract<WebSocketTaskConfig['url'], (...args: never[]) => unknown>;
+/** `protocols` computed before each connection. */
+export type ProtocolsFactory = Extract<WebSocketTaskConfig['protocols'], (...args: never[]) => unknown>;
+
 export interface ResolvedConfig<T> {
-  readonly protocols: readonly string[];
+  readonly protocols: readonly string[] | ProtocolsFactory;
+  readonly openTimeout: number | undefined;
   readonly maximumMessageSize: number;
   readonly encode: ((value: T) => WebSocketMessage) | null;
   readonly decode: ((data: WebSocketMessage) => T) | null;
@@ -152,7 +170,8 @@ function applyDefaults<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConf
   // `protocol` is rxjs/webSocket's name (plain JavaScript; checkTaskOptions refuses both together).
   const protocols = config.protocols ?? (config as { protocol?: WebSocketTaskConfig<T>['protocols'] }).protocol;
   return {
-    protocols: typeof protocols === 'string' ? [protocols] : protocols ? [...protocols] : NO_PROTOCOLS,
+    protocols: typeof protocols === 'function' ? protocols : typeof protocols === 'string' ? [protocols] : protocols ? [...protocols] : NO_PROTOCOLS,
+    openTimeout: config.openTimeout,
     maximumMessageSize: config.maximumMessageSize ?? Defaults.maximumMessageSize,
     encode: serializer ? (value) => serialized(serializer(value)) : identity ? null : codec.encode.bind(codec),
     decode: deserializer ? (data) => deserializer({ data }) : identity ? null : codec.decode.bind(codec),

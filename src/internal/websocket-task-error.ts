@@ -11,6 +11,8 @@ export type WebSocketTaskErrorCode =
   | 'ERR_CONNECTION_LOST'
   /** The connection could not be made: refused, DNS failure, timeout (1006). */
   | 'ERR_CONNECTION_FAILED'
+  /** The connection did not open within `openTimeout` (1006). */
+  | 'ERR_OPEN_TIMEOUT'
   /** The server answered the upgrade with an HTTP status other than 101 (1006). */
   | 'ERR_HANDSHAKE_REJECTED'
   /** The TLS handshake failed, e.g. an untrusted certificate (1015). */

@@ -86,6 +86,11 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     return this.#core.protocol;
   }
 
+  /** The URL of the current connection, or of the last one ('' until a `url` factory first gave one). */
+  get url(): string {
+    return this.#core.source.url;
+  }
+
   /** Which close codes this task may send: `rfc6455` (Node) or `whatwg` (browsers: 1000, 3000–4999). */
   get closeCodeRules(): CloseCodeRules {
     return this.#core.source.closeCodeRules;
@@ -161,6 +166,25 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
     if (this.closed) throw new ObjectUnsubscribedError();
     validateClose(closeCode, reason, this.closeCodeRules);
     this.#core.close(closeCode, reason, 'cancel');
+  }
+
+  /**
+   * Connects again now, in the same session: for "the network is back" or "the token
+   * changed" (a `url` or `node.headers` factory runs again). The current connection closes
+   * with `goingAway` (1001; browsers send the substitute 4001), reason `reconnect`, after the
+   * values accepted before; one still connecting is aborted; a reconnect wait ends at once.
+   * Subscribers see one stream, as with the `reconnect` option. Returns `false`, doing
+   * nothing, when nobody is subscribed or the task wraps a socket (which cannot reconnect).
+   *
+   * @example
+   * ```ts
+   * import { fromEvent } from 'rxjs';
+   * fromEvent(window, 'online').subscribe(() => task.reconnect());
+   * ```
+   */
+  reconnect(): boolean {
+    if (this.closed) throw new ObjectUnsubscribedError();
+    return this.#core.reconnect();
   }
 
   /**

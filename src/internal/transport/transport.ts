@@ -1,3 +1,4 @@
+import type { PerConnection } from '../per-connection';
 import type { CloseCodeRules } from '../close-code';
 import type { WebSocketTaskErrorCode } from '../websocket-task-error';
 
@@ -66,8 +67,8 @@ export interface TransportSocket {
 
 /** Options only Node's `ws` client uses; ignored in browsers. */
 export interface NodeSocketOptions {
-  /** Extra HTTP headers of the upgrade request. */
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Extra HTTP headers of the upgrade request, or a function called before every connection that returns them. */
+  readonly headers?: PerConnection<Readonly<Record<string, string>>>;
   /** The `Origin` header. */
   readonly origin?: string;
   /** Milliseconds the opening handshake may take (a `ws` timer; sockets are real there anyway). */

@@ -24,7 +24,8 @@ function wsClientOptions({ maximumMessageSize, node }: TransportRequest): WebSoc
   return {
     perMessageDeflate: node.perMessageDeflate ?? false,
     followRedirects: node.followRedirects ?? false,
-    ...(node.headers && { headers: { ...node.headers } }),
+    // A headers factory was resolved into the request before the transport is asked.
+    ...(node.headers && { headers: { ...(node.headers as Readonly<Record<string, string>>) } }),
     ...(node.origin !== undefined && { origin: node.origin }),
     ...(node.handshakeTimeout !== undefined && { handshakeTimeout: node.handshakeTimeout }),
     ...(node.tls as WebSocket.ClientOptions),
