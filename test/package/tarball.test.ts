@@ -85,10 +85,11 @@ describe('the packed tarball, installed in a fresh folder', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('contains dist, the docs and the README, and no sources, tests or generated API pages', () => {
+  it('contains dist, the docs (with the chart performance.md shows), the README and the node10 entry folders, and no sources, tests or generated API pages', () => {
     expect(packedFiles).to.include.members(['package.json', 'README.md', 'dist/browser/index.js', 'dist/types/index.d.ts', 'dist/cjs/index.cjs']);
+    expect(packedFiles).to.include.members(['docs/performance.svg', 'testing/package.json', 'server/package.json']);
     const unexpected = packedFiles.filter(
-      (file) => !/^(package\.json|README\.md|LICENSE|dist\/.+|docs\/[^/]+\.md)$/.test(file),
+      (file) => !/^(package\.json|README\.md|LICENSE|dist\/.+|docs\/[^/]+\.(md|svg)|(testing|server)\/package\.json)$/.test(file),
     );
     expect(unexpected).to.deep.equal([]);
   });
