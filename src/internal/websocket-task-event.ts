@@ -21,6 +21,11 @@ export type WebSocketTaskState = 'idle' | 'connecting' | 'open' | 'closing' | 'c
  * ```
  */
 export type WebSocketTaskEvent =
+  /**
+   * A connection starts. `url` is its URL; with a `url` factory, which runs after this event,
+   * the URL of the previous connection ('' before the first): `task.url` has the new one
+   * once the factory gave it.
+   */
   | { readonly type: 'connecting'; readonly url: string }
   | { readonly type: 'open'; readonly protocol: string; readonly extensions: string }
   /** A close handshake this side started, with the code the task reports (the wire may carry a browser substitute). */
