@@ -68,7 +68,7 @@ function session(task: WebSocketTask, io: CliIo, { json, slash, wait, keepOpen }
       stopSignals();
       lines.close();
       io.stdin.pause();
-      stderr.write(`${describeOutcome(outcome)}\n`);
+      stderr.write(`${describeOutcome(outcome, task.url)}\n`);
       resolve(exitStatusOf(outcome));
     };
     const lifecycle = task.lifecycle.subscribe((event) => {

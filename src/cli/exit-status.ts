@@ -1,4 +1,5 @@
 import { CloseCode, describeCloseCode, WebSocketTaskError, type WebSocketTaskErrorCode } from '../index';
+import { explainFailure } from './explain-failure';
 
 /**
  * The exit status of the CLI, one meaning each (documented in docs/cli.md):
@@ -35,13 +36,15 @@ export function exitStatusOf({ closeCode, error }: Outcome): number {
 
 /**
  * The outcome in one line, `closed: policyViolation (1008) "reason"`, and for failures a
- * second line with the error's code and message.
+ * second line with the error's code and message: for the failures `explainFailure` knows
+ * (wrong scheme, untrusted certificate, not a WebSocket endpoint), what to do instead.
+ * `url` is the URL the connection went to.
  */
-export function describeOutcome({ closeCode, closeReason, error }: Outcome): string {
+export function describeOutcome({ closeCode, closeReason, error }: Outcome, url: string): string {
   const reason = closeReason ? ` ${JSON.stringify(closeReason)}` : '';
   const line = `closed: ${describeCloseCode(closeCode)}${reason}`;
   if (error === undefined || error.code === 'ERR_CLOSED_BY_PEER') return line;
-  return `${line}\n  ${error.code}: ${error.message}`;
+  return `${line}\n  ${error.code}: ${explainFailure(error, url) ?? error.message.trim()}`;
 }
 
 /** The outcome of an error a task's subscribers received. */

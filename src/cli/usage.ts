@@ -4,7 +4,7 @@ const exitStatus = `Exit status:
   0    the connection closed with normalClosure (1000), from either side
   1    it closed with another code (1001-1014, 3000-4999), unless 3 or 4 applies
   2    usage error: a bad command line (the message says what to fix)
-  3    could not connect: refused, DNS, TLS, or the server answered HTTP 4xx/5xx
+  3    could not connect: refused, DNS, TLS, or the server answered HTTP 200/4xx/5xx
   4    the connection was lost without a Close frame (1006)
   130  interrupted twice with Ctrl-C`;
 

@@ -11,7 +11,7 @@ export function parseWebSocketUrl(input: string | URL): string {
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The URL scheme must be ws: or wss:, not ${url.protocol} ("${url.href}").`);
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The URL scheme must be ws:, wss:, http: or https:, not ${url.protocol} ("${url.href}").`);
   }
   if (url.hash !== '') {
     throw new WebSocketTaskError('ERR_INVALID_CONFIG', `A WebSocket URL cannot have a fragment ("${url.hash}").`);

@@ -1,6 +1,16 @@
 // `connect <url>` run as a child process against loopback servers.
 import { expect } from 'chai';
-import { startRejectingServer, startWsServer, unusedPort, type PeerConnection, type WsTestServer } from '../support/ws-test-server';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startTlsWsServer, type TlsWsServer } from '../support/tls-fixture';
+import {
+  listenOnLoopback,
+  startRejectingServer,
+  startWsServer,
+  unusedPort,
+  type PeerConnection,
+  type WsTestServer,
+} from '../support/ws-test-server';
 import { killRunningClis, runCli, startCli } from './run-cli';
 
 /** What the test server does on each path. */
@@ -140,10 +150,65 @@ describe('CLI: connect', () => {
     expect((await peer?.closed)?.code).to.equal(1000);
   });
 
+  describe('could not connect: exit status 3 and a message that says what to do', () => {
+    let tls: TlsWsServer;
+    before(async () => {
+      tls = await startTlsWsServer({ onConnection: ({ socket }) => socket.close(1000) });
+    });
+    after(async () => {
+      await tls.close();
+    });
+
+    it('suggests wss: when a ws: URL reaches a TLS port', async () => {
+      const { status, stderr } = await runCli(['connect', `ws://127.0.0.1:${tls.port}/`]);
+      expect(stderr).to.equal(
+        'closed: abnormalClosure (1006)\n' +
+          `  ERR_CONNECTION_FAILED: The server closed the connection without answering (ECONNRESET); if it speaks TLS, use wss://127.0.0.1:${tls.port}/\n`,
+      );
+      expect(status).to.equal(3);
+    });
+
+    it('names the certificate problem and --insecure for a self-signed certificate, and --insecure connects', async () => {
+      const { status, stderr } = await runCli(['connect', tls.url]);
+      expect(stderr).to.equal(
+        'closed: tlsHandshakeFailure (1015)\n' +
+          "  ERR_TLS_HANDSHAKE: The server's certificate was not accepted: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT); to connect anyway (testing only), add --insecure\n",
+      );
+      expect(status).to.equal(3);
+      const insecure = await runCli(['connect', tls.url, '--insecure', '-k']);
+      expect([insecure.status, insecure.stderr]).to.deep.equal([0, 'connected\nclosed: normalClosure (1000)\n']);
+    });
+
+    it('says a port does not speak TLS, and suggests ws:, when a wss: URL reaches a plain WebSocket server', async () => {
+      const { status, stderr } = await runCli(['connect', `wss://127.0.0.1:${server.port}/echo`]);
+      expect(stderr).to.equal(
+        'closed: tlsHandshakeFailure (1015)\n' +
+          `  ERR_TLS_HANDSHAKE: 127.0.0.1:${server.port} does not speak TLS; for a plain server, use ws://127.0.0.1:${server.port}/echo\n`,
+      );
+      expect(status).to.equal(3);
+    });
+
+    it('says a plain HTTP server answering 200 is not a WebSocket endpoint', async () => {
+      const http = await listenOnLoopback(createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<h1>home</h1>')));
+      try {
+        const { port } = http.address() as AddressInfo;
+        const { status, stderr } = await runCli(['connect', `http://127.0.0.1:${port}/`]);
+        expect(stderr).to.equal(
+          'closed: abnormalClosure (1006)\n' +
+            "  ERR_HANDSHAKE_REJECTED: Not a WebSocket endpoint: the server answered the upgrade request with HTTP 200; check the URL's path\n",
+        );
+        expect(status).to.equal(3);
+      } finally {
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      }
+    });
+  });
+
   describe('bad input: exit status 2 and a message that says what to do', () => {
     const cases: Array<[string, string[], string]> = [
       ['no url', ['connect'], 'connect: missing <url>, e.g. ws://127.0.0.1:8080'],
-      ['a scheme that is not WebSocket', ['connect', 'ftp://example.com'], 'The URL scheme must be ws: or wss:, not ftp:'],
+      ['a scheme that is not WebSocket', ['connect', 'ftp://example.com'], 'The URL scheme must be ws:, wss:, http: or https:, not ftp:'],
       ['a URL without scheme', ['connect', 'localhost:8080'], 'Did you mean ws://localhost:8080?'],
       ['an unknown option', ['connect', 'ws://x.invalid', '--nope'], 'connect: unknown option --nope'],
       ['an option without its value', ['connect', 'ws://x.invalid', '-H'], 'connect: --header needs a value'],

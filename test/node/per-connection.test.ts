@@ -79,7 +79,7 @@ describe('per-connection options, reconnect() and openTimeout (Node, ws)', () =>
     const task = fromWebSocketTask({ url: () => 'ftp://127.0.0.1/' });
     const error = await taskError(observeTask(task));
     expect(error.code).to.equal('ERR_CONNECTION_FAILED');
-    expect(error.message).to.contain('The URL scheme must be ws: or wss:, not ftp:');
+    expect(error.message).to.contain('The URL scheme must be ws:, wss:, http: or https:, not ftp:');
   });
 
   it('reconnect() closes the open connection with goingAway "reconnect" and opens a new one; subscribers see one stream', async () => {

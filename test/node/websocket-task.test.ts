@@ -395,7 +395,7 @@ describe('WebSocketTask (Node, ws)', () => {
   describe('configuration', () => {
     for (const [url, why] of [
       ['not a url', 'Not a valid URL'],
-      ['ftp://127.0.0.1/', 'ws: or wss:'],
+      ['ftp://127.0.0.1/', 'ws:, wss:, http: or https:'],
       ['ws://127.0.0.1/#frag', 'fragment'],
     ] as const) {
       it(`refuses "${url}" with ERR_INVALID_CONFIG`, () => {

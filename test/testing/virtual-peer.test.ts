@@ -60,7 +60,7 @@ describe('createVirtualPeer', () => {
 
     it('validates the config as fromWebSocketTask does', () => {
       const peer = createVirtualPeer();
-      expect(() => peer.fromWebSocketTask('ftp://example.test')).to.throw(WebSocketTaskError, 'ws: or wss:');
+      expect(() => peer.fromWebSocketTask('ftp://example.test')).to.throw(WebSocketTaskError, 'ws:, wss:, http: or https:');
       expect(() => peer.fromWebSocketTask({ url: 'wss://example.test', closeTimeout: -1 })).to.throw(WebSocketTaskError, 'closeTimeout');
     });
   });
