@@ -5,7 +5,7 @@ import type { Transport, TransportListener, TransportSocket } from './transport/
 import { whatwgTransport } from './transport/whatwg-transport';
 import { adaptWhatwgSocket } from './transport/whatwg-socket-adapter';
 import { isWsConstructor, isWsSocket, type WebSocketConstructorLike, type WebSocketLike } from './transport/websocket-like';
-import { adaptWsSocket } from './transport/ws-socket-adapter';
+import { adaptAcceptedWsSocket } from './transport/ws-socket-adapter';
 import { wsTransport } from './transport/ws-transport';
 
 
@@ -30,6 +30,6 @@ export function adaptExistingSocket(
   maximumMessageSize: number,
 ): TransportSocket {
   return isWsSocket(socket)
-    ? adaptWsSocket(socket as unknown as WebSocket, listener, maximumMessageSize)
+    ? adaptAcceptedWsSocket(socket as unknown as WebSocket, listener, maximumMessageSize)
     : adaptWhatwgSocket(socket, listener, maximumMessageSize);
 }

@@ -47,7 +47,8 @@ export interface WebSocketTaskConfig<T = WebSocketMessage> {
   /**
    * The largest inbound message in bytes; a larger one closes the connection with
    * `messageTooBig` (1009). Default 1,048,576 (1 MiB), as Apple's. Enforced before
-   * buffering on Node, after receipt in browsers.
+   * buffering on Node, after receipt in browsers and on a socket a `ws` server accepted
+   * (whose `maxPayload` is that server's).
    */
   readonly maximumMessageSize?: number;
   /** How values become messages and back; default {@link rawCodec}. Not together with serializer/deserializer. */

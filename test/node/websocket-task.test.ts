@@ -482,6 +482,23 @@ describe('WebSocketTask (Node, ws)', () => {
       expect(refused.undelivered).to.deep.equal(['after the end']);
     });
 
+    it("enforces maximumMessageSize on a socket a ws server accepted, though the server's maxPayload is larger: 1009", async () => {
+      const client = fromWebSocketTask(server.url);
+      const clientRun = observeTask(client);
+      const accepted = await server.nextConnection();
+      const task = fromWebSocketTask({ socket: accepted.socket, maximumMessageSize: 10 });
+      const run = observeTask(task);
+      await clientRun.closeCodeAtOpen;
+      client.next('0123456789');
+      client.next('0123456789+');
+      const error = await taskError(run);
+      expect(error.code).to.equal('ERR_MESSAGE_TOO_BIG');
+      expect(error.closeCode).to.equal(CloseCode.messageTooBig);
+      expect(run.values.map(String)).to.deep.equal(['0123456789'], 'the message at the limit still arrives');
+      const clientError = await taskError(clientRun);
+      expect([clientError.closeCode, clientError.closeReason]).to.deep.equal([CloseCode.messageTooBig, 'message too big']);
+    });
+
     it('refuses a closed socket with ERR_INVALID_CONFIG', async () => {
       const task = fromWebSocketTask(server.url);
       const run = observeTask(task);

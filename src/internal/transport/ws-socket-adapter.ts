@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import { connectionFailed, connectionLost, handshakeRejected } from './failures';
+import { connectionFailed, connectionLost, handshakeRejected, messageTooBig } from './failures';
 import type { TransportFailure, TransportListener, TransportSocket, WireMessage } from './transport';
 import { failureFromWsError, rejectedHandshakeStatus } from './ws-failure';
 
@@ -54,7 +54,16 @@ export function adaptWsSocket(
   maximumMessageSize: number,
   stream?: CorkableStream,
 ): TransportSocket {
-  return new WsSocketAdapter(socket as AdaptedSocket, listener, maximumMessageSize, stream ?? streams.get(socket));
+  return new WsSocketAdapter(socket as AdaptedSocket, listener, maximumMessageSize, stream ?? streams.get(socket), false);
+}
+
+/**
+ * Drives a `ws` socket that someone else created (a server accepted it): its `maxPayload` is
+ * that server's, which may be larger than `maximumMessageSize`, so the adapter checks each
+ * message's size after receipt, as it must in browsers, and fails the connection with 1009.
+ */
+export function adaptAcceptedWsSocket(socket: WebSocket, listener: TransportListener, maximumMessageSize: number): TransportSocket {
+  return new WsSocketAdapter(socket as AdaptedSocket, listener, maximumMessageSize, streams.get(socket), true);
 }
 
 // The listeners are shared by every socket (ws calls them with `this` = the socket), and the
@@ -79,7 +88,12 @@ function onOpen(this: WebSocket): void {
 }
 
 function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  adapterOf(this).listener.onMessage(isBinary ? data : data.toString());
+  const adapter = adapterOf(this);
+  if (adapter.checksSize && data.length > adapter.maximumMessageSize) {
+    adapter.listener.onFailure(messageTooBig(data.length, adapter.maximumMessageSize));
+    return;
+  }
+  adapter.listener.onMessage(isBinary ? data : data.toString());
 }
 
 function onPong(this: WebSocket, payload: Buffer): void {
@@ -118,6 +132,8 @@ class WsSocketAdapter implements TransportSocket {
     readonly listener: TransportListener,
     readonly maximumMessageSize: number,
     stream: CorkableStream | undefined,
+    /** `maximumMessageSize` is checked here, after receipt: `ws`'s `maxPayload` is not ours. */
+    readonly checksSize: boolean,
   ) {
     this.opened = socket.readyState === OPEN;
     this.stream = stream;
