@@ -71,6 +71,28 @@ Options:
       --json                  pretty-print messages that are JSON
       --max-message-size <n>  largest message to accept, in bytes (default 1048576)
   -h, --help                  show this help
+
+Limits (each refused upgrade and each close for a limit is printed on stderr):
+      --allow-origin <origin> a web page origin that may connect, e.g.
+                              https://app.example.com or https://*.example.com
+                              (repeatable; * for any). Default: pages on the host the
+                              client connected to. Other pages get HTTP 403.
+      --max-connections <n>   most connections at once (default 10000); more get
+                              HTTP 503 with Retry-After
+      --max-connections-per-address <n>
+                              most connections at once from one address (default:
+                              no limit); more get HTTP 503 with Retry-After
+      --client-address-header <name>
+                              the header your proxy puts the client's address in,
+                              e.g. x-forwarded-for (trust it only behind your proxy)
+      --handshake-timeout <seconds>
+                              time a client has to send its upgrade request
+                              (default 10; 0: no limit); then HTTP 408
+      --rate <n>[/<seconds>]  close a client that sends more than n messages a second
+                              (or per <seconds>) with policyViolation (1008)
+      --rate-bytes <n>[/<seconds>]
+                              the same for bytes of messages (at least the
+                              --max-message-size)
 `;
 
 /** A help text with the program name filled in. */

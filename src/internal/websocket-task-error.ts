@@ -31,6 +31,8 @@ export type WebSocketTaskErrorCode =
   | 'ERR_SERIALIZE'
   /** No pong came within the heartbeat timeout (1006). */
   | 'ERR_HEARTBEAT_TIMEOUT'
+  /** A server's connection exceeded its `inboundRate` budget (1008). */
+  | 'ERR_RATE_LIMITED'
   /** `task.error(e)` closed the connection; `cause` is `e`. */
   | 'ERR_TASK_ERRORED'
   /** A close code that may not be sent (validation; nothing was sent). */

@@ -1,4 +1,5 @@
 export type { ServerAddress } from '../internal/server/acceptor';
+export type { AllowedOrigins } from '../internal/server/allowed-origins';
 export { broadcast } from '../internal/server/broadcast';
 export type {
   BroadcastEvent,
@@ -8,6 +9,7 @@ export type {
   SlowMemberPolicy,
 } from '../internal/server/broadcast-options';
 export { fromWebSocketServer, type AdoptedServerOptions } from '../internal/server/from-websocket-server';
+export type { InboundRate } from '../internal/server/inbound-rate';
 export type { ServerConnection } from '../internal/server/server-connection';
 export type { ShutdownOptions, ShutdownReport } from '../internal/server/shutdown-report';
 export type { UpgradeRequest } from '../internal/server/upgrade-request';

@@ -1,7 +1,7 @@
 // `listen <port>` run as a child process, with the package's own client and plain `ws`.
 import { expect } from 'chai';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { CloseCode, fromWebSocketTask } from '../../src/index';
 import { observeTask, taskError } from '../support/observe-task';
@@ -100,6 +100,96 @@ describe('CLI: listen', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  describe('limits', () => {
+    /** The status and Retry-After of an upgrade the server refuses, or 101. */
+    async function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<string> {
+      const client = new WebSocket(url, { headers });
+      client.on('error', () => undefined);
+      return new Promise((resolve) => {
+        client.once('open', () => {
+          resolve('101');
+          client.terminate();
+        });
+        client.once('unexpected-response', (_request, response) => {
+          resolve(`${response.statusCode}${response.headers['retry-after'] ? ` Retry-After: ${response.headers['retry-after']}` : ''}`);
+          client.terminate();
+        });
+      });
+    }
+
+    it('refuses browser pages of other hosts with 403 by default, and opens those of --allow-origin', async () => {
+      const defaults = startCli(['listen', '0']);
+      const url = await listening(defaults);
+      expect(await upgradeStatus(url, { Origin: 'https://evil.example' })).to.equal('403');
+      expect(await upgradeStatus(url, { Origin: 'http://127.0.0.1:4200' })).to.equal('101');
+      expect(await upgradeStatus(url)).to.equal('101');
+      await defaults.waitFor('stderr', /refused 127\.0\.0\.1: origin \(HTTP 403\)\n/);
+      const allowing = startCli(['listen', '0', '--allow-origin', 'https://app.example.com', '--allow-origin', 'https://*.example.org']);
+      const allowingUrl = await listening(allowing);
+      expect(await upgradeStatus(allowingUrl, { Origin: 'https://app.example.com' })).to.equal('101');
+      expect(await upgradeStatus(allowingUrl, { Origin: 'https://a.example.org' })).to.equal('101');
+      expect(await upgradeStatus(allowingUrl, { Origin: 'https://evil.example' })).to.equal('403');
+      const any = startCli(['listen', '0', '--allow-origin', '*']);
+      expect(await upgradeStatus(await listening(any), { Origin: 'https://evil.example' })).to.equal('101');
+    });
+
+    it('refuses past --max-connections and --max-connections-per-address with 503 and Retry-After', async () => {
+      const cli = startCli(['listen', '0', '--max-connections', '3', '--max-connections-per-address', '1', '--client-address-header', 'x-forwarded-for']);
+      const url = await listening(cli);
+      const a = await openClient(url);
+      expect(await upgradeStatus(url)).to.equal('503 Retry-After: 5'); // the same address as a
+      const b = new WebSocket(url, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+      await new Promise((resolve) => b.once('open', resolve));
+      const c = new WebSocket(url, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      await new Promise((resolve) => c.once('open', resolve));
+      expect(await upgradeStatus(url, { 'x-forwarded-for': '192.0.2.1' })).to.equal('503 Retry-After: 5'); // 3 in all
+      await cli.waitFor('stderr', /refused 127\.0\.0\.1: maxConnectionsPerAddress \(HTTP 503\)\n[\s\S]*refused 192\.0\.2\.1: maxConnections \(HTTP 503\)\n/);
+      for (const client of [a.socket, b, c]) client.terminate();
+    });
+
+    it('closes a client past --rate with policyViolation (1008) "rate limit", and says so', async () => {
+      const cli = startCli(['listen', '0', '--rate', '5/10']);
+      const url = await listening(cli);
+      const flooder = await openClient(url);
+      const calm = await openClient(url);
+      for (let i = 0; i < 20; i++) flooder.socket.send(`m${i}`);
+      expect(await flooder.closed).to.equal(CloseCode.policyViolation);
+      calm.socket.send('still here');
+      await until(() => calm.messages.length === 1, 'the echo of the calm client');
+      await cli.waitFor('stderr', /#1 limited: inboundRate\n[\s\S]*#1 closed: policyViolation \(1008\) "rate limit"/);
+      expect(cli.output.stdout.match(/^#1: /gm)).to.have.length(5);
+      calm.socket.terminate();
+    });
+
+    it('answers 408 and closes a connection that does not finish its upgrade request within --handshake-timeout', async () => {
+      const cli = startCli(['listen', '0', '--handshake-timeout', '0.2']);
+      const { port } = new URL(await listening(cli));
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+      socket.write('GET / HT');
+      await new Promise((resolve) => socket.once('close', resolve));
+      expect(received).to.match(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      await cli.waitFor('stderr', /refused 127\.0\.0\.1: handshakeTimeout \(HTTP 408\)\n/);
+    });
+
+    it('exits 2 for limits it cannot use, saying what they take', async () => {
+      const cases: Array<[string[], string]> = [
+        [['--rate', 'fast'], 'listen: --rate must be <n> or <n>/<seconds>, e.g. 100 or 600/60, not "fast"'],
+        [['--rate', '10/1', '--rate-bytes', '2000000/2'], 'listen: --rate and --rate-bytes must count over the same number of seconds'],
+        [['--rate-bytes', '1000'], 'listen: --rate-bytes (1000) is less than maximumMessageSize (1048576)'],
+        [['--allow-origin', 'example.com'], 'listen: --allow-origin: "example.com" is not an origin: write scheme://host[:port]'],
+        [['--max-connections', '0'], 'listen: --max-connections must be a positive whole number, not "0"'],
+        [['--handshake-timeout', 'soon'], 'listen: --handshake-timeout must be a number of seconds, not "soon"'],
+      ];
+      for (const [args, message] of cases) {
+        const { status, stderr } = await runCli(['listen', '0', ...args]);
+        expect({ args, status }).to.deep.equal({ args, status: 2 });
+        expect(stderr).to.contain(message);
+      }
+    });
   });
 
   it('exits 2 for a port that is not a number, saying what it takes', async () => {

@@ -119,7 +119,8 @@ describe('fromWebSocketServer', () => {
     });
 
     it('carries the upgrade request: path, query, headers, origin, offered protocols, remote address', async () => {
-      fixture = await startTaskServer();
+      // A browser-style Origin of another host: allowed as a user would allow it.
+      fixture = await startTaskServer({ allowedOrigins: ['https://app.example.com'] });
       await openWsClient(`${fixture.url}/rooms/7?user=ada`, ['chat.v2', 'chat.v1'], { headers: { 'x-api-key': 'k1' }, origin: 'https://app.example.com' });
       const { request, protocol, id } = await fixture.nextConnection();
       expect(id).to.equal(1);
@@ -241,15 +242,15 @@ describe('fromWebSocketServer', () => {
       expect((await fixture.nextConnection()).request.path).to.equal('/live');
     });
 
-    it('answers plain HTTP requests to the server it created with 426 Upgrade Required', async () => {
+    it('answers plain HTTP requests to the server it created with 426 Upgrade Required, and closes the connection', async () => {
       fixture = await startTaskServer();
-      const status = await new Promise<number>((resolve, reject) =>
+      const response = await new Promise<IncomingMessage>((resolve, reject) =>
         httpRequest(fixture.url.replace('ws:', 'http:'), (response) => {
           response.resume();
-          resolve(response.statusCode ?? 0);
+          resolve(response);
         }).on('error', reject).end(),
       );
-      expect(status).to.equal(426);
+      expect([response.statusCode, response.headers.connection]).to.deep.equal([426, 'close']);
     });
   });
 
@@ -356,12 +357,15 @@ describe('fromWebSocketServer', () => {
   describe('task options', () => {
     it('passes them to every connection: a heartbeat drops a client that stops answering pings (1006)', async () => {
       fixture = await startTaskServer({ heartbeat: { interval: 30, timeout: 100 } });
+      const limited = firstValueFrom(fixture.server.lifecycle.pipe(filter((event) => event.type === 'limited')));
       const silent = await connectRawClient(fixture.url); // never answers a ping
-      const silentRun = observeTask((await fixture.nextConnection()).task);
+      const silentConnection = await fixture.nextConnection();
+      const silentRun = observeTask(silentConnection.task);
       const answering = await openWsClient(fixture.url); // ws answers pings by itself
       const answeringRun = observeTask((await fixture.nextConnection()).task);
       const error = await taskError(silentRun);
       expect([error.code, error.closeCode]).to.deep.equal(['ERR_HEARTBEAT_TIMEOUT', CloseCode.abnormalClosure]);
+      expect(await limited).to.deep.equal({ type: 'limited', reason: 'heartbeat', closeCode: CloseCode.abnormalClosure, connection: silentConnection });
       await silent.ended;
       await delay(150);
       expect(answering.readyState).to.equal(WebSocket.OPEN);
@@ -373,8 +377,10 @@ describe('fromWebSocketServer', () => {
   describe('claiming connections', () => {
     it('closes a connection nobody subscribes to within claimTimeout with policyViolation (1008)', async () => {
       fixture = await startTaskServer({ claimTimeout: 50 }, (server) => server.pipe(filter(() => false)));
+      const limited = firstValueFrom(fixture.server.lifecycle.pipe(filter((event) => event.type === 'limited')));
       const client = await openWsClient(fixture.url);
       expect(await closeEventOf(client)).to.deep.equal({ code: CloseCode.policyViolation, reason: 'no handler for this connection' });
+      expect(await limited).to.deep.include({ type: 'limited', reason: 'claimTimeout', closeCode: CloseCode.policyViolation });
       await until(() => fixture.server.connections.length === 0, 'the server to forget it');
     });
 
@@ -400,6 +406,16 @@ describe('fromWebSocketServer', () => {
       ['a claimTimeout of 0', { port: 0, claimTimeout: 0 }, /claimTimeout must be/],
       ['a bad task option', { port: 0, maximumMessageSize: -1 }, /maximumMessageSize must be a positive number/],
       ['verifyUpgrade with an adopted server', { webSocketServer: new WebSocketServer({ noServer: true }), verifyUpgrade: () => true }, /verifyUpgrade cannot be used with an adopted ws server/],
+      ['allowedOrigins with an adopted server', { webSocketServer: new WebSocketServer({ noServer: true }), allowedOrigins: '*' }, /allowedOrigins cannot be used with an adopted ws server/],
+      ['an allowedOrigins entry that is not an origin', { port: 0, allowedOrigins: ['example.com'] }, /allowedOrigins: "example.com" is not an origin: write scheme:\/\/host\[:port\]/],
+      ['allowedOrigins of another kind', { port: 0, allowedOrigins: 'same-host' }, /allowedOrigins must be '\*', a list of origins or a function/],
+      ['a maxConnections of 0', { port: 0, maxConnections: 0 }, /maxConnections must be a positive integer \(Infinity: no limit\), not 0/],
+      ['a fractional maxConnectionsPerAddress', { port: 0, maxConnectionsPerAddress: 1.5 }, /maxConnectionsPerAddress must be a positive integer/],
+      ['a clientAddressHeader that is not a header name', { port: 0, clientAddressHeader: 'x forwarded' }, /clientAddressHeader must be a header name/],
+      ['handshakeTimeout with an attached server', { server: createServer(), handshakeTimeout: 5000 }, /handshakeTimeout goes with port: .*headersTimeout and requestTimeout/],
+      ['a handshakeTimeout of 0', { port: 0, handshakeTimeout: 0 }, /handshakeTimeout must be a positive number/],
+      ['an inboundRate without a budget', { port: 0, inboundRate: { interval: 1000 } }, /inboundRate needs messages, bytes or both/],
+      ['an inboundRate byte budget below maximumMessageSize', { port: 0, inboundRate: { bytes: 1000, interval: 1000 } }, /inboundRate.bytes \(1000\) is less than maximumMessageSize \(1048576\)/],
     ];
     for (const [what, config, message] of invalid) {
       it(`throws ERR_INVALID_CONFIG for ${what}`, () => {

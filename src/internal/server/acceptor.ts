@@ -26,6 +26,8 @@ export interface AcceptorListener {
   connection(socket: WebSocket, incoming: IncomingMessage): void;
   listening(address: ServerAddress | null): void;
   error(error: Error): void;
+  /** A TCP connection to a server this library created did not complete its request in time: it was answered 408 and closed. */
+  handshakeTimedOut(clientAddress: string | undefined): void;
 }
 
 /**

@@ -7,13 +7,16 @@ import { WebSocketTaskError } from '../websocket-task-error';
 import type { Acceptor } from './acceptor';
 import { adoptAcceptor } from './adopt-acceptor';
 import { attachAcceptor } from './attach-acceptor';
+import { inboundRateProblem, type InboundRate } from './inbound-rate';
 import { listenAcceptor } from './listen-acceptor';
+import { UpgradeGuard } from './upgrade-guard';
 import { ServerDefaults, type ServerTaskOptions, type WebSocketTaskServerConfig } from './websocket-task-server-config';
 import { WebSocketTaskServer } from './websocket-task-server';
 
 /**
- * The options of `fromWebSocketServer(webSocketServer, options)`: the task options and
- * `claimTimeout`. The adopted `ws` server's own options decide upgrades.
+ * The options of `fromWebSocketServer(webSocketServer, options)`: the task options,
+ * `claimTimeout` and `inboundRate`. The adopted `ws` server's own options decide upgrades
+ * (its `verifyClient` is where to check origins and count connections).
  *
  * @example
  * ```ts
@@ -21,15 +24,19 @@ import { WebSocketTaskServer } from './websocket-task-server';
  * import { fromWebSocketServer, type AdoptedServerOptions } from 'rxjs-websocket-task/server';
  * import { jsonCodec } from 'rxjs-websocket-task';
  *
- * const options: AdoptedServerOptions<{ op: string }> = { codec: jsonCodec(), claimTimeout: 5000 };
+ * const options: AdoptedServerOptions<{ op: string }> = { codec: jsonCodec(), claimTimeout: 5000, inboundRate: { messages: 50, interval: 1000 } };
  * const server = fromWebSocketServer(new WebSocketServer({ port: 8080, maxPayload: 1_048_576 }), options);
  * ```
  */
 export type AdoptedServerOptions<T = WebSocketMessage> = ServerTaskOptions<T> & {
   readonly claimTimeout?: number;
+  readonly inboundRate?: InboundRate;
 };
 
-const upgradeOptions = ['path', 'protocols', 'verifyUpgrade', 'perMessageDeflate', 'ws'] as const;
+const upgradeOptions = [
+  'path', 'protocols', 'verifyUpgrade', 'perMessageDeflate', 'ws',
+  'allowedOrigins', 'maxConnections', 'maxConnectionsPerAddress', 'clientAddressHeader', 'handshakeTimeout',
+] as const;
 
 /**
  * Turns a WebSocket server into an Observable of the connections it accepts, each a task
@@ -74,6 +81,7 @@ export function fromWebSocketServer<T>(
   }
   const {
     port, host, backlog, server, webSocketServer, path, protocols, verifyUpgrade, perMessageDeflate, ws, claimTimeout,
+    allowedOrigins, maxConnections, maxConnectionsPerAddress, clientAddressHeader, handshakeTimeout, inboundRate,
     ...taskOptions
   } = config;
   checkServerOptions(config);
@@ -87,8 +95,26 @@ export function fromWebSocketServer<T>(
         'ws enforces the limit per server, so create the WebSocketServer with maxPayload set to it, or let fromWebSocketServer create the server.',
     );
   }
+  if (inboundRate !== undefined) {
+    const problem = inboundRateProblem(inboundRate, maximumMessageSize);
+    if (problem !== undefined) invalid(problem);
+  }
+  let guard: UpgradeGuard;
+  try {
+    guard = new UpgradeGuard({
+      allowedOrigins,
+      maxConnections: maxConnections ?? ServerDefaults.maxConnections,
+      maxConnectionsPerAddress: maxConnectionsPerAddress ?? ServerDefaults.maxConnectionsPerAddress,
+      clientAddressHeader: clientAddressHeader?.toLowerCase(),
+      retryAfter: ServerDefaults.retryAfter,
+    });
+  } catch (error) {
+    invalid((error as Error).message);
+  }
+  const scheduler = taskOptions.scheduler ?? asyncScheduler;
+  const timeout = handshakeTimeout ?? ServerDefaults.handshakeTimeout;
   let acceptor: Acceptor;
-  if (port !== undefined) acceptor = listenAcceptor({ port, host, backlog });
+  if (port !== undefined) acceptor = listenAcceptor({ port, host, backlog, handshakeTimeout: timeout, scheduler });
   else if (server !== undefined) acceptor = attachAcceptor(server);
   else acceptor = adoptAcceptor(webSocketServer as WebSocketServer);
   const upgrader =
@@ -111,12 +137,15 @@ export function fromWebSocketServer<T>(
     path,
     verifyUpgrade,
     claimTimeout: claimTimeout ?? ServerDefaults.claimTimeout,
-    scheduler: taskOptions.scheduler ?? asyncScheduler,
+    scheduler,
+    guard,
+    inboundRate,
   });
 }
 
 function checkServerOptions<T>(config: WebSocketTaskServerConfig<T>): void {
   const { port, host, backlog, server, webSocketServer, path, protocols, verifyUpgrade, claimTimeout } = config;
+  const { maxConnections, maxConnectionsPerAddress, clientAddressHeader, handshakeTimeout } = config;
   const sources = [port, server, webSocketServer].filter((source) => source !== undefined).length;
   if (sources !== 1) {
     invalid('Give exactly one of port (create a server), server (attach to an HTTP/HTTPS server) or webSocketServer (adopt a ws server).');
@@ -138,6 +167,24 @@ function checkServerOptions<T>(config: WebSocketTaskServerConfig<T>): void {
   if (verifyUpgrade !== undefined && typeof verifyUpgrade !== 'function') invalid('verifyUpgrade must be a function.');
   if (claimTimeout !== undefined && !(typeof claimTimeout === 'number' && claimTimeout > 0)) {
     invalid(`claimTimeout must be a positive number of milliseconds (Infinity: never), not ${String(claimTimeout)}.`);
+  }
+  for (const [name, value] of [['maxConnections', maxConnections], ['maxConnectionsPerAddress', maxConnectionsPerAddress]] as const) {
+    if (value !== undefined && !((Number.isInteger(value) && value > 0) || value === Infinity)) {
+      invalid(`${name} must be a positive integer (Infinity: no limit), not ${String(value)}.`);
+    }
+  }
+  if (clientAddressHeader !== undefined && !(typeof clientAddressHeader === 'string' && /^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(clientAddressHeader))) {
+    invalid(`clientAddressHeader must be a header name, e.g. 'x-forwarded-for', not ${String(clientAddressHeader)}.`);
+  }
+  if (handshakeTimeout !== undefined) {
+    if (server !== undefined) {
+      invalid(
+        'handshakeTimeout goes with port: an attached HTTP server keeps its own limits; set its headersTimeout and requestTimeout.',
+      );
+    }
+    if (!(typeof handshakeTimeout === 'number' && handshakeTimeout > 0)) {
+      invalid(`handshakeTimeout must be a positive number of milliseconds (Infinity: no limit), not ${String(handshakeTimeout)}.`);
+    }
   }
 }
 

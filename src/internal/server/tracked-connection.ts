@@ -11,9 +11,16 @@ export interface ConnectionEnd {
   readonly terminated: boolean;
 }
 
+/** A limit that closed a connection, as the server's `limited` event names it. */
+export type ConnectionLimitReason = 'inboundRate' | 'heartbeat' | 'claimTimeout';
+
+/** What the server hears of a connection it closed for a limit (one function for all its connections). */
+export type LimitedListener<T> = (connection: ServerConnection<T>, reason: ConnectionLimitReason, closeCode: CloseCode) => void;
+
 /**
  * The server's own record of a connection it accepted: it watches the task's lifecycle
- * for the end, closes connections nobody claims, and can close or drop it at shutdown.
+ * for the end, closes connections nobody claims, can close or drop it at shutdown, and
+ * reports the limits that closed it.
  */
 export class TrackedConnection<T> {
   readonly ended: Promise<ConnectionEnd>;
@@ -25,6 +32,7 @@ export class TrackedConnection<T> {
   constructor(
     readonly connection: ServerConnection<T>,
     readonly socket: WebSocket,
+    readonly limited: LimitedListener<T>,
   ) {
     let resolve!: (end: ConnectionEnd) => void;
     this.ended = new Promise<ConnectionEnd>((r) => (resolve = r));
@@ -38,6 +46,7 @@ export class TrackedConnection<T> {
       } else if (event.type === 'closed' && this.#end === null) {
         this.#claimTimer?.unsubscribe();
         this.#end = { closeCode: event.closeCode, wasClean: event.wasClean, terminated: this.#terminated };
+        if (event.error?.code === 'ERR_HEARTBEAT_TIMEOUT') limited(connection, 'heartbeat', event.closeCode);
         resolve(this.#end);
         this.#watch?.unsubscribe();
       }
@@ -53,7 +62,9 @@ export class TrackedConnection<T> {
   expectClaim(timeout: number, scheduler: SchedulerLike, code: CloseCode, reason: string): void {
     if (!Number.isFinite(timeout)) return;
     this.#claimTimer = scheduler.schedule(() => {
-      if (this.#end === null && !this.connection.task.observed) this.close(code, reason);
+      if (this.#end !== null || this.connection.task.observed || this.connection.task.state !== 'open') return;
+      this.close(code, reason);
+      this.limited(this.connection, 'claimTimeout', code);
     }, timeout);
   }
 

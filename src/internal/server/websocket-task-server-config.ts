@@ -3,6 +3,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { PerMessageDeflateOptions, ServerOptions, WebSocketServer } from 'ws';
 import type { WebSocketMessage } from '../codec';
 import type { WebSocketTaskSocketConfig } from '../from-websocket-task';
+import type { AllowedOrigins } from './allowed-origins';
+import type { InboundRate } from './inbound-rate';
 import type { VerifyUpgrade } from './upgrade-verdict';
 
 /**
@@ -44,6 +46,8 @@ export type ServerTaskOptions<T = WebSocketMessage> = Omit<WebSocketTaskSocketCo
  *   protocols: ['live.v2', 'live.v1'],
  *   codec: jsonCodec(),
  *   verifyUpgrade: ({ headers }) => headers.cookie?.includes('session=') ?? false,
+ *   allowedOrigins: ['https://example.com', 'https://*.example.com'], // cookies: only our own pages
+ *   maxConnectionsPerAddress: 100,
  * });
  * ```
  */
@@ -89,6 +93,44 @@ export interface WebSocketTaskServerConfig<T = WebSocketMessage> extends ServerT
    * `Infinity` keeps unclaimed connections open.
    */
   readonly claimTimeout?: number;
+  /**
+   * Which web pages may connect: an upgrade with an `Origin` header (from a browser) whose
+   * origin is not allowed is refused with 403. Default: the server's own host only (the
+   * `Origin`'s host name must be the `Host` header's); `'*'` allows any. Requests without
+   * `Origin` (not from a browser) pass. Not with `webSocketServer` (use its `verifyClient`).
+   */
+  readonly allowedOrigins?: AllowedOrigins;
+  /**
+   * The most connections at once (open, or being verified); past it an upgrade is refused
+   * with 503 and `Retry-After`. Default 10,000; `Infinity`: no limit.
+   */
+  readonly maxConnections?: number;
+  /**
+   * The most connections at once from one client address (see `clientAddressHeader`); past
+   * it, 503 and `Retry-After`. Default `Infinity` (off): behind a proxy without
+   * `clientAddressHeader` every client has the proxy's address, and NAT puts whole offices
+   * behind one.
+   */
+  readonly maxConnectionsPerAddress?: number;
+  /**
+   * Behind a proxy of yours: the request header that carries the client's address (e.g.
+   * `'x-forwarded-for'`, `'x-real-ip'`); the last entry of a comma-separated list counts,
+   * the one your proxy added. Only behind your own proxy: a client that reaches the server
+   * directly can send any value. Default: the TCP peer's address.
+   */
+  readonly clientAddressHeader?: string;
+  /**
+   * With `port`: milliseconds a TCP connection has to complete its request (request line
+   * and headers); a slow or half-sent one is answered 408 and closed. Default 10,000;
+   * `Infinity`: no limit. It also sets the created HTTP server's `headersTimeout` and
+   * `requestTimeout`. An attached `server` keeps its own (Node: 60 s, 300 s).
+   */
+  readonly handshakeTimeout?: number;
+  /**
+   * A budget per connection for what the client sends; past it the connection is closed
+   * with `policyViolation` (1008) `"rate limit"`. Default: none.
+   */
+  readonly inboundRate?: InboundRate;
 }
 
 /** Default server settings, named. */
@@ -96,4 +138,9 @@ export const ServerDefaults = {
   claimTimeout: 10_000,
   shutdownTimeout: 10_000,
   maximumMessageSize: 1_048_576,
+  handshakeTimeout: 10_000,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: Infinity,
+  /** Seconds, in the `Retry-After` header of a 503 for a connection limit. */
+  retryAfter: 5,
 } as const;

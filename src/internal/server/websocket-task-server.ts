@@ -5,15 +5,17 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../close-code';
 import type { WebSocketMessage } from '../codec';
 import { fromWebSocketTask } from '../from-websocket-task';
-import { rememberStream } from '../transport/ws-socket-adapter';
+import { gateInbound, rememberStream } from '../transport/ws-socket-adapter';
 import { validateClose } from '../validate-close';
 import { WebSocketTaskError } from '../websocket-task-error';
 import type { Acceptor, AcceptorListener, ServerAddress } from './acceptor';
 import { closeAll } from './close-all';
 import { decideUpgrade, type UpgradeRefusal } from './decide-upgrade';
+import { InboundBudget, type InboundRate } from './inbound-rate';
 import type { ServerConnection } from './server-connection';
 import type { ShutdownOptions, ShutdownReport } from './shutdown-report';
-import { TrackedConnection } from './tracked-connection';
+import { TrackedConnection, type LimitedListener } from './tracked-connection';
+import type { GuardRefusal, UpgradeGuard } from './upgrade-guard';
 import { toUpgradeRequest, type UpgradeRequest } from './upgrade-request';
 import { writeRejection, type VerifyUpgrade } from './upgrade-verdict';
 import { ServerDefaults, type ServerTaskOptions } from './websocket-task-server-config';
@@ -29,6 +31,9 @@ export interface ServerSettings<T> {
   readonly verifyUpgrade: VerifyUpgrade | undefined;
   readonly claimTimeout: number;
   readonly scheduler: SchedulerLike;
+  /** The Origin check and connection limits, for upgrades this library decides. */
+  readonly guard: UpgradeGuard;
+  readonly inboundRate: InboundRate | undefined;
 }
 
 /**
@@ -55,7 +60,10 @@ export interface ServerSettings<T> {
  * ```
  */
 export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<ServerConnection<T>> {
-  /** The server's lifecycle: listening, rejected upgrades, stopped, failed, shutting down, shut down. Hot. */
+  /**
+   * The server's lifecycle: listening, rejected upgrades, upgrades refused and connections
+   * closed by its protections (`refused`, `limited`), stopped, failed, shutting down, shut down. Hot.
+   */
   readonly lifecycle: Observable<WebSocketTaskServerEvent>;
   readonly #settings: ServerSettings<T>;
   readonly #subscribers = new Set<Subscriber<ServerConnection<T>>>();
@@ -66,6 +74,10 @@ export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<Server
   #shutdown: Promise<ShutdownReport> | null = null;
   #shutdownClose = { code: CloseCode.tryAgainLater as CloseCode, reason: 'not accepting connections' };
   #nextId = 1;
+  /** One listener for every tracked connection: a limit closed it. */
+  readonly #limited: LimitedListener<T> = (connection, reason, closeCode) => {
+    this.#events.next({ type: 'limited', reason, closeCode, connection: connection as ServerConnection<unknown> });
+  };
 
   /** @internal Use `fromWebSocketServer`. */
   constructor(settings: ServerSettings<T>) {
@@ -178,6 +190,8 @@ export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<Server
         this.#events.next({ type: 'listening', address });
       },
       error: (error) => this.#fail(error),
+      handshakeTimedOut: (clientAddress) =>
+        this.#events.next({ type: 'refused', reason: 'handshakeTimeout', status: 408, clientAddress }),
     };
     this.#settings.acceptor.start(listener);
   }
@@ -213,6 +227,11 @@ export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<Server
       this.#refuse(socket, request, { status: 503 });
       return;
     }
+    const guarded = this.#settings.guard.admit(request, socket);
+    if (guarded !== undefined) {
+      this.#refuseByGuard(socket, request, guarded);
+      return;
+    }
     decideUpgrade(request, verifyUpgrade, (refusal) => {
       if (refusal !== undefined) this.#refuse(socket, request, refusal);
       else if (!this.#accepting || upgrader === null) this.#refuse(socket, request, { status: 503 });
@@ -229,6 +248,11 @@ export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<Server
     this.#events.next({ type: 'rejected', request, status: rejection.status, ...(error !== undefined && { error }) });
   }
 
+  #refuseByGuard(socket: Duplex, request: UpgradeRequest, { reason, rejection, clientAddress, error }: GuardRefusal): void {
+    writeRejection(socket, rejection);
+    this.#events.next({ type: 'refused', reason, status: rejection.status, clientAddress, request, ...(error !== undefined && { error }) });
+  }
+
   #accept(socket: WebSocket, request: UpgradeRequest): void {
     if (!this.#accepting) {
       // An adopted `ws` server accepted it while this server takes none.
@@ -236,12 +260,18 @@ export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<Server
       socket.close(this.#shutdownClose.code, this.#shutdownClose.reason);
       return;
     }
-    const { taskOptions, claimTimeout, scheduler } = this.#settings;
+    const { taskOptions, claimTimeout, scheduler, inboundRate } = this.#settings;
     // The upgrade request's stream is the socket's own: the task's adapter corks it per tick.
     rememberStream(socket, request.incoming.socket);
+    // Before the task wraps the socket: its adapter reads the gate once, when it is made.
+    if (inboundRate !== undefined) {
+      // Counted only when the budget closes the connection (not for what arrives while another close runs).
+      const exceeded = () => connection.task.state === 'open' && this.#limited(connection, 'inboundRate', CloseCode.policyViolation);
+      gateInbound(socket, new InboundBudget(inboundRate, scheduler, exceeded));
+    }
     const task = fromWebSocketTask<T>({ ...taskOptions, socket });
     const connection: ServerConnection<T> = Object.freeze({ id: this.#nextId++, task, request, protocol: socket.protocol });
-    const tracked = new TrackedConnection(connection, socket);
+    const tracked = new TrackedConnection(connection, socket, this.#limited);
     this.#tracked.set(socket, tracked);
     void tracked.ended.then(() => {
       tracked.release();

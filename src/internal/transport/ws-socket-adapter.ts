@@ -22,6 +22,23 @@ export function rememberStream(socket: WebSocket, stream: CorkableStream): void 
   streams.set(socket, stream);
 }
 
+/**
+ * Decides on each inbound message of a socket before it is delivered: `undefined` lets it
+ * through; a failure fails the connection with it, and the message is dropped (so is every
+ * later one: a connection failed here delivers nothing more).
+ */
+export interface InboundGate {
+  admit(size: number): TransportFailure | undefined;
+}
+
+/** The gates of server-side sockets, set by the server that accepted them (see `gateInbound`). */
+const gates = new WeakMap<WebSocket, InboundGate>();
+
+/** Puts `gate` before the delivery of every message of a socket a server accepted, before its task wraps it. */
+export function gateInbound(socket: WebSocket, gate: InboundGate): void {
+  gates.set(socket, gate);
+}
+
 /** Where a `ws` socket keeps the adapter that drives it. */
 const ADAPTER = Symbol('rxjs-websocket-task adapter');
 
@@ -93,6 +110,11 @@ function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
     adapter.listener.onFailure(messageTooBig(data.length, adapter.maximumMessageSize));
     return;
   }
+  const refused = adapter.gate?.admit(data.length);
+  if (refused !== undefined) {
+    adapter.listener.onFailure(refused);
+    return;
+  }
   adapter.listener.onMessage(isBinary ? data : data.toString());
 }
 
@@ -124,6 +146,8 @@ class WsSocketAdapter implements TransportSocket {
   lastError: unknown = undefined;
   terminatedLocally = false;
   stream: CorkableStream | undefined;
+  /** What decides on each inbound message first (a server's inbound rate), if anything. */
+  readonly gate: InboundGate | undefined;
   /** Sends in this tick so far (0 when none); from the second on, the stream is corked. */
   #sendsThisTick = 0;
 
@@ -137,6 +161,7 @@ class WsSocketAdapter implements TransportSocket {
   ) {
     this.opened = socket.readyState === OPEN;
     this.stream = stream;
+    this.gate = gates.get(socket);
     socket[ADAPTER] = this;
     socket.binaryType = 'nodebuffer';
     if (this.opened) socket.on('message', onMessage);

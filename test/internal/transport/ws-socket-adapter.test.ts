@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { CloseCode, fromWebSocketTask, type WebSocketConstructorLike } from '../../../src/index';
-import { adaptWsSocket } from '../../../src/internal/transport/ws-socket-adapter';
+import { adaptWsSocket, gateInbound } from '../../../src/internal/transport/ws-socket-adapter';
 import { AsyncQueue } from '../../support/async-queue';
 import { observeTask, taskCompletion } from '../../support/observe-task';
 import { connectRawFrameClient } from '../../support/raw-frame-client';
@@ -97,6 +97,22 @@ describe('adaptWsSocket', () => {
       const bytes = await listener.nextMessage();
       expect(bytes).to.be.instanceOf(Uint8Array);
       expect([...(bytes as Uint8Array)]).to.deep.equal([1, 2, 3]);
+    });
+
+    it("asks the socket's inbound gate before delivering each message, and reports its failure instead of the message", async () => {
+      const socket = new WebSocket(server.url);
+      sockets.push(socket);
+      const sizes: number[] = [];
+      const refusal = { code: 'ERR_RATE_LIMITED', closeCode: CloseCode.policyViolation, message: 'too much', closeReason: 'rate limit' } as const;
+      gateInbound(socket, { admit: (size) => (sizes.push(size), sizes.length > 2 ? refusal : undefined) });
+      const listener = new RecordingListener();
+      adaptWsSocket(socket, listener, MAX);
+      const peer = await server.nextConnection();
+      for (const text of ['one', 'two', 'three', 'four']) peer.socket.send(text);
+      while (listener.failures.length < 2) await delay(5);
+      expect(listener.messages).to.deep.equal(['one', 'two']);
+      expect(listener.failures).to.deep.equal([refusal, refusal]);
+      expect(sizes).to.deep.equal([3, 3, 5, 4]);
     });
 
     it('sends a protocol ping and reports the pong with its payload', async () => {
