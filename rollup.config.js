@@ -1,4 +1,4 @@
-// Builds the three entry points (see "Entry points" in README.md):
+// Builds the four entry points (see "Entry points" in README.md):
 //
 //   dist/esm/*.js       Node, ESM      (`import`)
 //   dist/cjs/*.cjs      Node, CommonJS (`require`)
@@ -21,14 +21,25 @@ const entries = {
   index: 'src/index.ts',
   testing: 'src/testing/index.ts',
   server: 'src/server/index.ts',
+  nestjs: 'src/nestjs/index.ts',
 };
 
-// `./server` wraps a `ws` server: Node only, so the browser build leaves it out.
-const { server: _nodeOnly, ...browserEntries } = entries;
+// `./server` wraps a `ws` server and `./nestjs` is a Nest adapter on it: Node only, so the
+// browser build leaves them out.
+const { server: _nodeOnly, nestjs: _nestOnly, ...browserEntries } = entries;
 
 /** Peer and runtime dependencies, and Node's built-ins, stay imports. */
 function isExternal(id) {
-  return id === 'rxjs' || id.startsWith('rxjs/') || id === 'ws' || id.startsWith('ws/') || isBuiltin(id);
+  return (
+    id === 'rxjs' ||
+    id.startsWith('rxjs/') ||
+    id === 'ws' ||
+    id.startsWith('ws/') ||
+    // Optional peers of ./nestjs only: no other entry imports them (test/package checks).
+    id.startsWith('@nestjs/') ||
+    id === 'reflect-metadata' ||
+    isBuiltin(id)
+  );
 }
 
 /** Compiles src/ only; declarations come from the dts build below. */

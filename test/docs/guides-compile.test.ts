@@ -31,6 +31,7 @@ const GUIDES = [
   'errors.md',
   'cli.md',
   'server.md',
+  'nestjs.md',
   'close-codes.md',
   'marble-testing.md',
   'reconnect-and-heartbeat.md',
@@ -167,6 +168,8 @@ export function compileProblems(blocks: readonly Block[]): string[] {
     noEmit: true,
     skipLibCheck: true,
     allowImportingTsExtensions: true,
+    // Nest's decorators (nestjs.md) are the legacy ones.
+    experimentalDecorators: true,
   };
   const host = ts.createCompilerHost(options);
   const { fileExists, readFile, getSourceFile } = host;

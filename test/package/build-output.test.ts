@@ -50,6 +50,20 @@ function isNodeOnly(specifier: string): boolean {
   return specifier === 'ws' || specifier.startsWith('ws/') || isBuiltin(specifier);
 }
 
+/** The optional peers only `./nestjs` may load. */
+function isNestOnly(specifier: string): boolean {
+  return specifier.startsWith('@nestjs/') || specifier === 'reflect-metadata';
+}
+
+/** What a built file loads from outside dist/, following its own chunks (relative imports). */
+function externalImports(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  return importedSpecifiers(readFileSync(file, 'utf8')).flatMap((specifier) =>
+    specifier.startsWith('.') ? externalImports(join(file, '..', specifier), seen) : [specifier],
+  );
+}
+
 describe('build output (dist/)', () => {
   before(() => {
     if (!existsSync(dist)) {
@@ -67,6 +81,12 @@ describe('build output (dist/)', () => {
       }
     });
 
+    it('never names @nestjs or reflect-metadata, in any file', () => {
+      for (const file of filesUnder(join(dist, 'browser'))) {
+        expect(readFileSync(file, 'utf8'), file).not.to.match(/@nestjs|reflect-metadata/);
+      }
+    });
+
     it('loads only rxjs (and rxjs/*) and its own chunks', () => {
       for (const file of filesUnder(join(dist, 'browser')).filter((f) => f.endsWith('.js'))) {
         for (const specifier of importedSpecifiers(readFileSync(file, 'utf8'))) {
@@ -78,6 +98,15 @@ describe('build output (dist/)', () => {
   });
 
   describe('Node builds', () => {
+    it('load @nestjs/* and reflect-metadata from the nestjs entry only, not from the main, testing or server entries or their chunks', () => {
+      for (const entry of ['esm/index.js', 'esm/testing.js', 'esm/server.js', 'cjs/index.cjs', 'cjs/testing.cjs', 'cjs/server.cjs']) {
+        expect(externalImports(join(dist, entry)).filter(isNestOnly), entry).to.deep.equal([]);
+      }
+      for (const entry of ['esm/nestjs.js', 'cjs/nestjs.cjs']) {
+        expect(externalImports(join(dist, entry)).filter(isNestOnly), entry).to.include.members(['@nestjs/common', '@nestjs/websockets']);
+      }
+    });
+
     it('loads the ESM entry with import() and exports the core API', async () => {
       const esm = (await import(pathToFileURL(join(dist, 'esm/index.js')).href)) as LibraryExports;
       expect(esm.fromWebSocketTask).to.be.a('function');
@@ -100,7 +129,7 @@ describe('build output (dist/)', () => {
     });
 
     it('resolves every entry point by package name, with import and with require', async () => {
-      for (const entry of ['rxjs-websocket-task', 'rxjs-websocket-task/testing', 'rxjs-websocket-task/server']) {
+      for (const entry of ['rxjs-websocket-task', 'rxjs-websocket-task/testing', 'rxjs-websocket-task/server', 'rxjs-websocket-task/nestjs']) {
         expect(typeof (await import(entry)), `import('${entry}')`).to.equal('object');
         expect(typeof require(entry), `require('${entry}')`).to.equal('object');
       }
@@ -141,8 +170,13 @@ describe('build output (dist/)', () => {
       expect(declarations).to.match(/\bfromWebSocketTask\b/);
     });
 
+    it('name @nestjs only in the nestjs entry: the others type-check without Nest installed', () => {
+      const naming = filesUnder(join(dist, 'types')).filter((file) => /@nestjs|reflect-metadata/.test(readFileSync(file, 'utf8')));
+      expect(naming.map((file) => file.slice(dist.length + 1)).sort()).to.deep.equal(['types/nestjs.d.cts', 'types/nestjs.d.ts']);
+    });
+
     it('has a .d.ts and a .d.cts for every entry point', () => {
-      for (const name of ['index', 'testing', 'server']) {
+      for (const name of ['index', 'testing', 'server', 'nestjs']) {
         expect(existsSync(join(dist, `types/${name}.d.ts`)), `${name}.d.ts`).to.equal(true);
         expect(existsSync(join(dist, `types/${name}.d.cts`)), `${name}.d.cts`).to.equal(true);
       }

@@ -28,12 +28,14 @@ async function node(cwd: string, file: string, env: Record<string, string> = {})
   return JSON.parse(stdout);
 }
 
-// What a consumer script checks, in ESM and in CommonJS: every entry point loads, the
-// testing kit's tasks are the main entry's class, and a real connection works.
+// What a consumer script checks, in ESM and in CommonJS: every entry point loads (./nestjs
+// with its optional peers, Nest, installed), the testing kit's tasks are the main entry's
+// class, and a real connection works.
 const consumerCheck = (load: (specifier: string) => string) => `
   const main = ${load('rxjs-websocket-task')};
   const testing = ${load('rxjs-websocket-task/testing')};
   const server = ${load('rxjs-websocket-task/server')};
+  const nestjs = ${load('rxjs-websocket-task/nestjs')};
   const task = main.fromWebSocketTask(process.env.ECHO_URL);
   const received = [];
   task.subscribe({
@@ -42,6 +44,7 @@ const consumerCheck = (load: (specifier: string) => string) => `
       main: Object.keys(main).sort(),
       testing: Object.keys(testing).sort(),
       server: Object.keys(server).sort(),
+      nestjs: Object.keys(nestjs).sort(),
       sharedClass: testing.createVirtualPeer().fromWebSocketTask('wss://x.test') instanceof main.WebSocketTask,
       closeCodeRules: task.closeCodeRules,
       received,
@@ -70,11 +73,14 @@ describe('the packed tarball, installed in a fresh folder', function () {
     consumer = join(work, 'consumer');
     mkdirSync(consumer);
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }, null, 2));
-    // rxjs (the peer dependency) at the version this repository tests with; `ws` as the
-    // tarball's own dependency range resolves it. --prefer-offline: npm's cache first.
+    // rxjs (the peer dependency) and the optional peers of ./nestjs at the versions this
+    // repository tests with; `ws` as the tarball's own dependency range resolves it.
+    // --prefer-offline: npm's cache first.
+    // @types/node and @types/ws only for the type check of the Node entries.
+    const peers = ['rxjs', '@nestjs/common', '@nestjs/core', '@nestjs/websockets', 'reflect-metadata', '@types/node', '@types/ws'].map(locked);
     await run(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', join(work, packed.filename), locked('rxjs')],
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', join(work, packed.filename), ...peers],
       { cwd: consumer, timeout: 100_000 },
     );
     echo = await startWsServer({ onConnection: ({ socket }) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })) });
@@ -85,11 +91,11 @@ describe('the packed tarball, installed in a fresh folder', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('contains dist, the docs (with the chart performance.md shows), the README and the node10 entry folders, and no sources, tests or generated API pages', () => {
+  it('contains dist, the docs (with the chart performance.md shows), the README and the node10 entry folders (testing, server, nestjs), and no sources, tests or generated API pages', () => {
     expect(packedFiles).to.include.members(['package.json', 'README.md', 'dist/browser/index.js', 'dist/types/index.d.ts', 'dist/cjs/index.cjs']);
-    expect(packedFiles).to.include.members(['docs/performance.svg', 'testing/package.json', 'server/package.json']);
+    expect(packedFiles).to.include.members(['docs/performance.svg', 'testing/package.json', 'server/package.json', 'nestjs/package.json']);
     const unexpected = packedFiles.filter(
-      (file) => !/^(package\.json|README\.md|LICENSE|dist\/.+|docs\/[^/]+\.(md|svg)|(testing|server)\/package\.json)$/.test(file),
+      (file) => !/^(package\.json|README\.md|LICENSE|dist\/.+|docs\/[^/]+\.(md|svg)|(testing|server|nestjs)\/package\.json)$/.test(file),
     );
     expect(unexpected).to.deep.equal([]);
   });
@@ -100,6 +106,7 @@ describe('the packed tarball, installed in a fresh folder', function () {
     expect(result['main']).to.include.members(['fromWebSocketTask', 'CloseCode', 'WebSocketTaskError', 'WebSocketTask']);
     expect(result['testing']).to.include.members(['createVirtualPeer', 'closeFrame', 'PeerEnding']);
     expect(result['server']).to.include('fromWebSocketServer');
+    expect(result['nestjs']).to.include.members(['WebSocketTaskAdapter', 'WebSocketTaskExceptionFilter', 'broadcastToClients']);
     expect(result).to.deep.include({ sharedClass: true, closeCodeRules: 'rfc6455', received: ['hello from the tarball'], closeCode: 1000 });
   });
 
@@ -108,6 +115,7 @@ describe('the packed tarball, installed in a fresh folder', function () {
     const result = (await node(consumer, 'check.cjs', { ECHO_URL: echo.url })) as Record<string, unknown>;
     expect(result['main']).to.include.members(['fromWebSocketTask', 'CloseCode', 'WebSocketTaskError', 'WebSocketTask']);
     expect(result['server']).to.include('fromWebSocketServer');
+    expect(result['nestjs']).to.include.members(['WebSocketTaskAdapter', 'WebSocketTaskExceptionFilter', 'broadcastToClients']);
     expect(result).to.deep.include({ sharedClass: true, closeCodeRules: 'rfc6455', received: ['hello from the tarball'], closeCode: 1000 });
   });
 
@@ -127,6 +135,35 @@ describe('the packed tarball, installed in a fresh folder', function () {
       target: ts.ScriptTarget.ES2022,
       lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
       types: [],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+    });
+    // @types/node is installed (for the Node entries' check below), but nothing here may load it.
+    expect(program.getSourceFiles().map((file) => file.fileName).filter((name) => name.includes('/@types/node/'))).to.deep.equal([]);
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('type-checks the Node entries (server, nestjs) for TypeScript consumers with @types/node, ESM and CommonJS (nodenext)', () => {
+    const source = (kind: string) => `
+      import { CloseCode } from 'rxjs-websocket-task';
+      import { fromWebSocketServer } from 'rxjs-websocket-task/server';
+      import { WebSocketTaskAdapter, WebSocketTaskExceptionFilter, type WebSocketTaskAdapterOptions } from 'rxjs-websocket-task/nestjs';
+      const options: WebSocketTaskAdapterOptions = { heartbeat: { interval: 15_000, timeout: 5_000 }, shutdown: { closeCode: CloseCode.goingAway } };
+      export const ${kind} = [fromWebSocketServer({ port: 0 }), new WebSocketTaskAdapter(undefined, options), new WebSocketTaskExceptionFilter({ close: { closeCode: 4003 } })] as const;
+    `;
+    writeFileSync(join(consumer, 'node-esm.mts'), source('esm'));
+    writeFileSync(join(consumer, 'node-cjs.cts'), source('cjs'));
+    // nodenext: Nest 12 is ESM-only, so CommonJS needs TypeScript's require(esm) support (5.8+).
+    const program = ts.createProgram([join(consumer, 'node-esm.mts'), join(consumer, 'node-cjs.cts')], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2022.d.ts'],
+      types: ['node'],
       strict: true,
       noEmit: true,
       skipLibCheck: false,
