@@ -3,6 +3,7 @@ import type { WebSocketMessage } from './codec';
 import { Connection } from './connection';
 import type { ConnectionOutcome, LocalClose } from './connection-outcome';
 import type { ConnectionSource } from './connection-source';
+import { onNetworkOnline } from './online-events';
 import { Outbox, type OutboxReport } from './outbox';
 import { TaskSession, type Sink } from './task-session';
 import { messageOf } from './transport/failures';
@@ -131,9 +132,20 @@ export class TaskCore<T> {
       return null;
     }
     let session = this.#session;
-    if (session === null) this.#connect((session = this.#session = new TaskSession(this)));
+    if (session === null) this.#connect((session = this.#startSession()));
     if (session.add(sink)) session.connection?.deliverHeld();
     return new Membership(session, sink);
+  }
+
+  /** A new session, the task's current one; with `reconnectWhenOnline`, listening for the network. */
+  #startSession(): TaskSession<T> {
+    const session = (this.#session = new TaskSession(this));
+    if (this.config.reconnectWhenOnline) {
+      session.stopListening = onNetworkOnline(() => {
+        if (this.#session === session && session.cancelRetry !== undefined) this.reconnect();
+      });
+    }
+    return session;
   }
 
   /** A subscriber left `session`; the last one to leave the current session closes its connection. */
@@ -159,7 +171,10 @@ export class TaskCore<T> {
       // A wrapped socket is one connection: later subscribers join its end, the first close
       // wins, and values sent after it stay here, to be reported undelivered at the end.
       if (connection.isEnding) return;
-    } else this.#session = null;
+    } else {
+      this.#session = null;
+      session.stopListening?.();
+    }
     if (kind === 'release' && connection.state === 'connecting') {
       connection.close(code, reason, kind);
       return;

@@ -33,6 +33,8 @@ export class TaskSession<T> implements ConnectionHost<T> {
   openedAt: number | undefined = undefined;
   /** Cancels the pending reconnect, while waiting out the backoff. */
   cancelRetry: CancelTimer | undefined = undefined;
+  /** Stops listening for the network coming back (`reconnectWhenOnline`). */
+  stopListening: (() => void) | undefined = undefined;
   /** Subscribers were told the end: completed, or errored with `error`. */
   isOver = false;
   error: WebSocketTaskError | undefined = undefined;
@@ -70,6 +72,8 @@ export class TaskSession<T> implements ConnectionHost<T> {
   /** Tells every subscriber the end: complete, or error with the outcome's error. */
   end(outcome: Pick<ConnectionOutcome, 'error'>, undelivered: readonly unknown[]): void {
     this.isOver = true;
+    this.stopListening?.();
+    this.stopListening = undefined;
     this.error = outcome.error;
     this.undelivered = undelivered;
     const { error } = outcome;

@@ -78,6 +78,13 @@ export interface WebSocketTaskConfig<T = WebSocketMessage> {
    * or a {@link ReconnectConfig}. Off by default.
    */
   readonly reconnect?: boolean | ReconnectConfig;
+  /**
+   * Browsers: when the page's `online` event says the network is back, end a reconnect wait
+   * and connect at once (`task.reconnect()`), instead of waiting out the backoff. An open
+   * connection is left alone. Listens only while subscribed; does nothing where there is no
+   * such event (Node). Default `false`.
+   */
+  readonly reconnectWhenOnline?: boolean;
   /** Ping every `interval`, drop the connection without a pong within `timeout`. Off by default. */
   readonly heartbeat?: HeartbeatConfig<T>;
   /** The scheduler of every timer (close and ping timeouts, heartbeat, reconnect backoff); default `asyncScheduler`. */
@@ -111,6 +118,7 @@ export interface ResolvedConfig<T> {
   readonly closeTimeout: number;
   readonly pingTimeout: number;
   readonly reconnect: ReconnectPolicy | undefined;
+  readonly reconnectWhenOnline: boolean;
   readonly heartbeat: HeartbeatConfig<T> | undefined;
   readonly scheduler: SchedulerLike;
   /** The scheduler as the core reads time. */
@@ -183,6 +191,7 @@ function applyDefaults<T>(config: Partial<WebSocketTaskConfig<T>>): ResolvedConf
     closeTimeout: config.closeTimeout ?? Defaults.closeTimeout,
     pingTimeout: config.pingTimeout ?? Defaults.pingTimeout,
     reconnect: config.reconnect ? reconnectPolicy(config.reconnect) : undefined,
+    reconnectWhenOnline: config.reconnectWhenOnline ?? false,
     heartbeat: config.heartbeat,
     scheduler: config.scheduler ?? asyncScheduler,
     clock: clockOf(config.scheduler ?? asyncScheduler),

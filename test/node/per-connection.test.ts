@@ -115,6 +115,38 @@ describe('per-connection options, reconnect() and openTimeout (Node, ws)', () =>
     task.complete();
   });
 
+  it('reconnectWhenOnline ends a reconnect wait when the online event fires, and stops listening when the task ends', async () => {
+    // Node has no window: an EventTarget stands in for it, as the browser's `online` event source.
+    const window = new EventTarget();
+    const global = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+    global.addEventListener = window.addEventListener.bind(window);
+    global.removeEventListener = window.removeEventListener.bind(window);
+    try {
+      const task = fromWebSocketTask({
+        url: server.url,
+        reconnect: { initialDelay: 60_000, maxDelay: 60_000, random: () => 1 },
+        reconnectWhenOnline: true,
+      });
+      const run = observeTask(task);
+      const first = await server.nextConnection();
+      window.dispatchEvent(new Event('online'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(server.connections).to.have.length(1, 'an open connection is left alone');
+      first.socket.terminate();
+      await firstValueFrom(task.lifecycle.pipe(filter((e) => e.type === 'reconnecting')));
+      window.dispatchEvent(new Event('online'));
+      await server.nextConnection();
+      task.complete();
+      await run.end;
+      window.dispatchEvent(new Event('online'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(server.connections).to.have.length(2, 'no listener is left after the end');
+    } finally {
+      delete global.addEventListener;
+      delete global.removeEventListener;
+    }
+  });
+
   it('reconnect() returns false and does nothing without a subscriber, or for a wrapped socket', async () => {
     const idle = fromWebSocketTask(server.url);
     expect(idle.reconnect()).to.equal(false);
