@@ -1,30 +1,5 @@
 import type { WebSocketTaskError } from '../index';
-
-/**
- * Certificate-verification results Node reports as the `code` of a failed TLS handshake:
- * the ones `--insecure` gets past.
- */
-const certificateProblems: ReadonlySet<string> = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
-  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_NOT_YET_VALID',
-  'CERT_HAS_EXPIRED',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_CHAIN_TOO_LONG',
-  'INVALID_CA',
-  'PATH_LENGTH_EXCEEDED',
-  'INVALID_PURPOSE',
-  'HOSTNAME_MISMATCH',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
+import { isCertificateError } from '../internal/transport/tls-failure';
 
 /** What OpenSSL says when the peer answers the ClientHello with something that is not TLS. */
 const notTls = /wrong version number|unknown protocol|packet length too long/i;
@@ -52,7 +27,7 @@ export function explainFailure(error: WebSocketTaskError, url: string): string |
       }
       return undefined;
     case 'ERR_TLS_HANDSHAKE':
-      if (causeCode !== undefined && certificateProblems.has(causeCode)) {
+      if (isCertificateError(causeCode)) {
         return `The server's certificate was not accepted: ${causeMessage} (${causeCode}); to connect anyway (testing only), add --insecure`;
       }
       if (causeCode === 'EPROTO' && notTls.test(causeMessage)) {

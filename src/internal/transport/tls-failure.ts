@@ -21,6 +21,11 @@ const certificateErrors = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Whether `code` is one of the certificate-verification results above (what `--insecure` and `rejectUnauthorized: false` get past). */
+export function isCertificateError(code: unknown): boolean {
+  return typeof code === 'string' && certificateErrors.has(code);
+}
+
 /**
  * Whether a Node error comes from a failed TLS handshake: a certificate that did not
  * verify, or an OpenSSL/TLS protocol failure (`ERR_SSL_*`, `ERR_TLS_*`, `library: 'SSL routines'`,
