@@ -17,3 +17,12 @@ export type { UpgradeRejection, UpgradeVerdict, VerifyUpgrade } from '../interna
 export { WebSocketTaskServer } from '../internal/server/websocket-task-server';
 export type { ServerTaskOptions, WebSocketTaskServerConfig } from '../internal/server/websocket-task-server-config';
 export type { WebSocketTaskServerEvent, WebSocketTaskServerState } from '../internal/server/websocket-task-server-event';
+export { BusError, historyGapCloseCode, type BusErrorCode } from '../internal/server/bus/bus-error';
+export type {
+  BusConnectionRole,
+  BusDelivery,
+  BusEvent,
+  BusMessage,
+  BusSubscribeOptions,
+  MessageBus,
+} from '../internal/server/bus/message-bus';
