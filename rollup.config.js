@@ -1,4 +1,4 @@
-// Builds the four entry points (see "Entry points" in README.md):
+// Builds the entry points (see "Entry points" in README.md):
 //
 //   dist/esm/*.js       Node, ESM      (`import`)
 //   dist/cjs/*.cjs      Node, CommonJS (`require`)
@@ -22,11 +22,14 @@ const entries = {
   testing: 'src/testing/index.ts',
   server: 'src/server/index.ts',
   nestjs: 'src/nestjs/index.ts',
+  'bus/redis': 'src/bus/redis.ts',
+  'bus/redis-streams': 'src/bus/redis-streams.ts',
+  'bus/nats': 'src/bus/nats.ts',
 };
 
-// `./server` wraps a `ws` server and `./nestjs` is a Nest adapter on it: Node only, so the
-// browser build leaves them out.
-const { server: _nodeOnly, nestjs: _nestOnly, ...browserEntries } = entries;
+// `./server` wraps a `ws` server, `./nestjs` is a Nest adapter on it and `./bus/*` connect
+// server processes through a broker: Node only, so the browser build leaves them out.
+const browserEntries = { index: entries.index, testing: entries.testing };
 
 /** Peer and runtime dependencies, and Node's built-ins, stay imports. */
 function isExternal(id) {
@@ -38,6 +41,9 @@ function isExternal(id) {
     // Optional peers of ./nestjs only: no other entry imports them (test/package checks).
     id.startsWith('@nestjs/') ||
     id === 'reflect-metadata' ||
+    // Optional peers of ./bus/redis, ./bus/redis-streams and ./bus/nats only.
+    id === 'ioredis' ||
+    id.startsWith('@nats-io/') ||
     isBuiltin(id)
   );
 }

@@ -1,0 +1,2 @@
+// rxjs-websocket-task/bus/redis-streams: a resumable MessageBus on Redis Streams (ioredis, an optional peer).
+export {};
