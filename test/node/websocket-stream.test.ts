@@ -82,9 +82,10 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     expect(event.type === 'closed' && [event.sent, event.undelivered.length, event.inDoubt.length]).to.deep.equal([500, 0, 0]);
   });
 
-  it('values sent before open wait, and go out on open in order', async () => {
+  it('values sent before open wait, go out on open in order, and count as sent once written', async () => {
     const task = streamTask({ url: server.url });
     const run = observeTask(task);
+    const closed = firstValueFrom(task.lifecycle.pipe(filter((event) => event.type === 'closed')));
     task.next('a');
     task.next('b');
     const peer = await server.nextConnection();
@@ -92,6 +93,8 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     expect(String((await peer.nextMessage()).data)).to.equal('b');
     task.complete();
     await taskCompletion(run);
+    const event = await closed;
+    expect(event.type === 'closed' && [event.sent, event.inDoubt.length]).to.deep.equal([2, 0]);
   });
 
   it('cancel(4001, reason): the peer receives the code and reason; subscribers complete', async () => {
