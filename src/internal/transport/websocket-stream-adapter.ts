@@ -122,7 +122,11 @@ class WebSocketStreamAdapter implements TransportSocket {
     const closeNow = (): void => this.#stream.close({ closeCode: code, reason });
     const last = this.#lastWrite;
     if (last === null) closeNow();
-    else void last.then(closeNow);
+    else
+      void last.then(() => {
+        // The stream may have ended while the writes finished: then there is nothing to close.
+        if (!this.#reported) closeNow();
+      });
   }
 
   terminate(): void {
