@@ -336,7 +336,7 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     });
 
     it('a reserved opcode: abnormalClosure (1006), ERR_CONNECTION_LOST; nothing delivered', async () => {
-      raw = await startRawFrameServer((c) => c.sendFrame({ opcode: 0x3 as Opcode, payload: new Uint8Array([1]) }));
+      raw = await startRawFrameServer((c) => c.sendFrame({ opcode: 0x3, payload: new Uint8Array([1]) }));
       const run = observeTask(streamTask({ url: raw.url }));
       const error = await taskError(run);
       expect([error.code, error.closeCode, error.wasClean]).to.deep.equal(['ERR_CONNECTION_LOST', CloseCode.abnormalClosure, false]);
