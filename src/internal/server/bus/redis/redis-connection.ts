@@ -1,0 +1,33 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Where a Redis bus connects: a `redis://` / `rediss://` URL, ioredis options, or a `Redis`
+ * instance of yours. Given an instance, the bus opens its own connections with
+ * `instance.duplicate()` (same server, credentials and TLS) and never closes yours.
+ */
+export type RedisConnection = string | RedisOptions | Redis;
+
+function isRedisInstance(connection: RedisConnection): connection is Redis {
+  // Not `instanceof`: the instance may come from another copy of ioredis than ours.
+  return typeof connection === 'object' && typeof (connection as Partial<Redis>).duplicate === 'function';
+}
+
+/** Opens a connection of the bus's own, with the bus's `overrides` on top of the user's options. */
+export function openRedisConnection(connection: RedisConnection, overrides: RedisOptions): Redis {
+  if (typeof connection === 'string') return new Redis(connection, overrides);
+  if (isRedisInstance(connection)) return connection.duplicate(overrides);
+  return new Redis({ ...connection, ...overrides });
+}
+
+/** Closes a connection the bus opened and resolves once ioredis reports it ended. */
+export async function closeRedisConnection(redis: Redis, graceful: boolean): Promise<void> {
+  if (redis.status === 'end') return;
+  const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+  if (graceful && redis.status === 'ready') {
+    // QUIT waits for the replies of commands already sent (publishes in flight).
+    await redis.quit().catch(() => redis.disconnect());
+  } else {
+    redis.disconnect();
+  }
+  await ended;
+}
