@@ -12,6 +12,21 @@ function isRedisInstance(connection: RedisConnection): connection is Redis {
   return typeof connection === 'object' && typeof (connection as Partial<Redis>).duplicate === 'function';
 }
 
+/**
+ * What every bus connection overrides in the user's options, so that a command is either
+ * answered on this connection or fails at once, never held back or sent twice:
+ * - `enableOfflineQueue: false`: a command while disconnected rejects instead of waiting;
+ * - `maxRetriesPerRequest: 0`: a command in flight when the connection drops rejects right
+ *   away (ioredis would otherwise hold it for 20 reconnect attempts);
+ * - `autoResendUnfulfilledCommands: false`: and it is not sent again after the reconnect (an
+ *   XADD whose reply was lost may have been applied: resending it would publish it twice).
+ */
+export const connectionOverrides = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+} as const satisfies RedisOptions;
+
 /** Opens a connection of the bus's own, with the bus's `overrides` on top of the user's options. */
 export function openRedisConnection(connection: RedisConnection, overrides: RedisOptions): Redis {
   if (typeof connection === 'string') return new Redis(connection, overrides);

@@ -6,7 +6,7 @@ import { ChannelFanout } from '../channel-fanout.js';
 import type { BusMessage, BusSubscribeOptions, MessageBus } from '../message-bus.js';
 import { firstConnectionAttempt } from './first-connection.js';
 import { redisBusError } from './redis-bus-error.js';
-import { closeRedisConnection, openRedisConnection, type RedisConnection } from './redis-connection.js';
+import { closeRedisConnection, connectionOverrides, openRedisConnection, type RedisConnection } from './redis-connection.js';
 import { watchRedisConnection } from './watch-redis-connection.js';
 
 /** Options of {@link redisBus}. */
@@ -45,9 +45,9 @@ export interface RedisBusOptions {
 export function redisBus(options: RedisBusOptions): MessageBus {
   const log = new BusEventLog();
   // No offline queue and no resend: a publish either reaches Redis now or rejects now.
-  const publisher = openRedisConnection(options.connection, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+  const publisher = openRedisConnection(options.connection, connectionOverrides);
   // The bus re-subscribes itself after a reconnect so that 'up' means "subscribed again".
-  const subscriber = openRedisConnection(options.connection, { enableOfflineQueue: false, autoResubscribe: false });
+  const subscriber = openRedisConnection(options.connection, { ...connectionOverrides, autoResubscribe: false });
   const publisherConnected = firstConnectionAttempt(publisher);
 
   const fanout = new ChannelFanout<BusMessage>(
