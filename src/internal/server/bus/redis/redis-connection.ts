@@ -4,6 +4,17 @@ import { Redis, type RedisOptions } from 'ioredis';
  * Where a Redis bus connects: a `redis://` / `rediss://` URL, ioredis options, or a `Redis`
  * instance of yours. Given an instance, the bus opens its own connections with
  * `instance.duplicate()` (same server, credentials and TLS) and never closes yours.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { redisBus, type RedisConnection } from 'rxjs-websocket-task/bus/redis';
+ *
+ * const byUrl: RedisConnection = 'redis://127.0.0.1:6379';
+ * const byOptions: RedisConnection = { host: '127.0.0.1', port: 6379, tls: {} };
+ * const yours = new Redis(6379, '127.0.0.1');
+ * const bus = redisBus({ connection: yours }); // duplicated; `yours` stays open after bus.close()
+ * ```
  */
 export type RedisConnection = string | RedisOptions | Redis;
 

@@ -9,7 +9,17 @@ import { redisBusError } from './redis-bus-error.js';
 import { closeRedisConnection, connectionOverrides, openRedisConnection, type RedisConnection } from './redis-connection.js';
 import { watchRedisConnection } from './watch-redis-connection.js';
 
-/** Options of {@link redisBus}. */
+/**
+ * Options of {@link redisBus}.
+ *
+ * @example
+ * ```ts
+ * import { redisBus, type RedisBusOptions } from 'rxjs-websocket-task/bus/redis';
+ *
+ * const options: RedisBusOptions = { connection: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379' };
+ * const bus = redisBus(options);
+ * ```
+ */
 export interface RedisBusOptions {
   /**
    * Where to connect: a `redis://` URL, ioredis options, or your `Redis` instance (the bus

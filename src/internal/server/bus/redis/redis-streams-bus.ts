@@ -13,7 +13,21 @@ import { newEpoch, StreamReader } from './stream-reader.js';
 import { publishScript } from './stream-scripts.js';
 import { watchRedisConnection } from './watch-redis-connection.js';
 
-/** Options of {@link redisStreamsBus}. */
+/**
+ * Options of {@link redisStreamsBus}.
+ *
+ * @example
+ * ```ts
+ * import { redisStreamsBus, type RedisStreamsBusOptions } from 'rxjs-websocket-task/bus/redis-streams';
+ *
+ * const options: RedisStreamsBusOptions = {
+ *   connection: 'redis://127.0.0.1:6379',
+ *   history: { maxLength: 100_000, maxAgeMs: 24 * 60 * 60 * 1000 }, // at most a day, at most 100,000 per channel
+ *   keyPrefix: 'chat:',
+ * };
+ * const bus = redisStreamsBus(options);
+ * ```
+ */
 export interface RedisStreamsBusOptions {
   /**
    * Where to connect: a `redis://` URL, ioredis options, or your `Redis` instance (the bus

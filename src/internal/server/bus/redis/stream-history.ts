@@ -3,6 +3,14 @@
  * drops whole internal nodes (100 entries by default), so at least `maxLength` entries and at
  * least `maxAgeMs` of them stay, a little more at times. A subscriber whose offset falls out
  * of the history gets `'ERR_BUS_HISTORY_GAP'`.
+ *
+ * @example
+ * ```ts
+ * import { redisStreamsBus, type StreamHistory } from 'rxjs-websocket-task/bus/redis-streams';
+ *
+ * const fiveMinutes: StreamHistory = { maxLength: Infinity, maxAgeMs: 5 * 60 * 1000 };
+ * const bus = redisStreamsBus({ connection: 'redis://127.0.0.1:6379', history: fiveMinutes });
+ * ```
  */
 export interface StreamHistory {
   /** Entries kept per channel (`XADD … MAXLEN ~`). Default 10,000; `Infinity` keeps all (bound it by age then). */
