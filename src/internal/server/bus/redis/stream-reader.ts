@@ -164,8 +164,10 @@ export class StreamReader {
       } catch (error) {
         this.blockedOn = undefined;
         if (this.stopped) break;
-        if (isRedisReplyError(error)) this.failAll(redisBusError('XREAD', error));
-        // Otherwise the connection dropped: 'ready' (after verify) resumes from the positions.
+        // A connection that dropped rejects its commands once its status left 'ready' (no
+        // offline queue, maxRetriesPerRequest 0): 'ready', after verify(), resumes from the
+        // positions. Anything else would fail again at once: end the subscriptions instead.
+        if (isRedisReplyError(error) || this.reader.status === 'ready') this.failAll(redisBusError('XREAD', error));
       }
     }
   }
