@@ -137,6 +137,37 @@ async function resumeError(bus: MessageBus, channel: string, after: string): Pro
     expect(live.data()).to.deep.equal([]);
   });
 
+  it('errors a live subscription with ERR_BUS_HISTORY_GAP when an entry it had not read yet was trimmed, and reports history-lost', async () => {
+    const redis = await broker(false);
+    const a = open(redis);
+    const b = open(redis);
+    const events = recordEvents(b);
+    const live = record(b.messages('race'));
+    await warmUp(a, 'race', [live]);
+    const last = await a.publish('race', 'seen');
+    await eventually(() => live.messages.length === 1);
+    // As a trim racing a slow reader would: two entries appended, the first deleted, in one
+    // atomic step, so the reader's next XREAD finds the second without the first.
+    await redis.command(
+      'EVAL',
+      `local e = redis.call('HGET', KEYS[2], 'epoch')
+       local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+       local id = redis.call('XADD', KEYS[1], '*', 'e', e, 'n', n, 'd', 'trimmed')
+       n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+       redis.call('XADD', KEYS[1], '*', 'e', e, 'n', n, 'd', 'after the hole')
+       redis.call('XDEL', KEYS[1], id)
+       return n`,
+      2,
+      'rxjs-websocket-task:bus:{race}:stream',
+      'rxjs-websocket-task:bus:{race}:meta',
+    );
+    await eventually(() => live.error !== undefined, 10_000, 'the live subscription to error');
+    expect(live.error).to.be.instanceOf(BusError).with.property('code', 'ERR_BUS_HISTORY_GAP');
+    expect(live.data(), 'nothing after the hole').to.deep.equal(['seen']);
+    expect(events.events.map((e) => e.event).filter((e) => e.type === 'history-lost')).to.deep.equal([{ type: 'history-lost', channel: 'race', after: last }]);
+    events.subscription.unsubscribe();
+  });
+
   it('duplicates a Redis instance it is given and never closes it', async () => {
     const redis = await broker(false);
     const mine = new Redis(redis.url);
