@@ -61,3 +61,12 @@ export interface ReplierReport {
   readonly replies: readonly ShownReply[];
   readonly closed: ShownClosed;
 }
+
+/**
+ * The transport a page task runs on: the platform's classic `WebSocket` (the default), or
+ * `WebSocketStream` (the opt-in transport, with inbound backpressure).
+ */
+export type PageTransport = 'WebSocket' | 'WebSocketStream';
+
+/** Every transport the browser suites run their scenarios on. */
+export const pageTransports: readonly PageTransport[] = ['WebSocket', 'WebSocketStream'];
