@@ -30,9 +30,10 @@ export function packageImportMap(): Record<string, string> {
 
 /**
  * The page's scripts (test/browser/page/NAME.ts), each setting a global: `window.harness`
- * (tasks for websocket-task.test.ts), `window.contract` (the contract table's task side).
+ * (tasks for websocket-task.test.ts), `window.contract` (the contract table's task side),
+ * `window.backpressure` (paused readers for backpressure.test.ts).
  */
-const pageScripts = ['harness', 'contract-runner'] as const;
+const pageScripts = ['harness', 'contract-runner', 'backpressure-probe'] as const;
 
 /**
  * The contract table (test/contract) imports the library from its sources (`../../src/index`);

@@ -70,3 +70,18 @@ export type PageTransport = 'WebSocket' | 'WebSocketStream';
 
 /** Every transport the browser suites run their scenarios on. */
 export const pageTransports: readonly PageTransport[] = ['WebSocket', 'WebSocketStream'];
+
+/** What a page's order check saw of numbered messages (`"<n>:..."`, n from 0). */
+export interface InboundOrder {
+  /** Messages the page's pipeline consumed. */
+  readonly consumed: number;
+  /** Consumed messages that were not the next number (a loss, duplicate or reordering). */
+  readonly outOfOrder: number;
+  readonly firstOutOfOrder: string | undefined;
+}
+
+/** A paused reader in the page. */
+export interface PausedReader extends InboundOrder {
+  /** Messages handed to the page's JS that wait there for the pipeline (a transport that cannot stop reading). */
+  readonly landedInPage: number;
+}

@@ -1,0 +1,142 @@
+/**
+ * Runs in Chromium: the page side of the backpressure runs (test/browser/backpressure.test.ts),
+ * through `window.backpressure`. A server pushes numbered messages; the page takes one and
+ * then holds its pipeline; on `resume` it consumes the rest and checks that each message came
+ * once, in order. Where the messages wait meanwhile is what the runs measure: on the server
+ * (a transport that can stop reading) or in the page's heap (one that cannot).
+ */
+import type { InboundOrder, PausedReader } from '../support/harness-types';
+
+/** Checks that numbered messages (`"<n>:..."`, n from 0) come once each, in order. */
+class OrderCheck {
+  readonly order: InboundOrder = { consumed: 0, outOfOrder: 0, firstOutOfOrder: undefined };
+
+  take(message: unknown): void {
+    const order = this.order as { consumed: number; outOfOrder: number; firstOutOfOrder: string | undefined };
+    const text = typeof message === 'string' ? message : '';
+    const number = Number(text.slice(0, text.indexOf(':')));
+    if (number !== order.consumed) {
+      order.outOfOrder++;
+      order.firstOutOfOrder ??= `message #${order.consumed} was ${text === '' ? 'not text' : `number ${number}`}`;
+    }
+    order.consumed++;
+  }
+}
+
+/** A reader the page holds paused; `resume` consumes until `total` messages were consumed. */
+interface Held {
+  readonly check: OrderCheck;
+  /** Messages the platform handed to the page's JS that wait there (classic WebSocket). */
+  landed(): number;
+  resume(total: number): Promise<void>;
+  close(): void;
+}
+
+const held = new Map<string, Held>();
+
+function found(id: string): Held {
+  const reader = held.get(id);
+  if (reader === undefined) throw new Error(`no paused reader "${id}"`);
+  return reader;
+}
+
+/** Resolves once `holds()` is true, polling; rejects after `ms`. */
+async function until(holds: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!holds()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * The browser's own `WebSocketStream`: reads `first` messages, then stops pulling; the
+ * platform's flow control holds the rest back.
+ */
+async function openStream(url: string, first: number): Promise<Held> {
+  const check = new OrderCheck();
+  const stream = new WebSocketStream(url);
+  const { readable } = await stream.opened;
+  const reader = readable.getReader();
+  const readOne = async (): Promise<boolean> => {
+    const { done, value } = await reader.read();
+    if (!done) check.take(value);
+    return !done;
+  };
+  for (let i = 0; i < first; i++) await readOne();
+  return {
+    check,
+    landed: () => 0,
+    async resume(total) {
+      while (check.order.consumed < total && (await readOne()));
+    },
+    close: () => stream.close({ closeCode: 1000 }),
+  };
+}
+
+/**
+ * The browser's classic `WebSocket`: it cannot stop reading, so a paused pipeline can only
+ * queue what `onmessage` hands it (as an app's buffer, or an operator's, would).
+ */
+async function openClassic(url: string, first: number): Promise<Held> {
+  const check = new OrderCheck();
+  const queue: unknown[] = [];
+  let paused = false;
+  const socket = new WebSocket(url);
+  socket.onmessage = ({ data }) => {
+    if (paused) return queue.push(data);
+    check.take(data);
+    paused = check.order.consumed >= first;
+  };
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  await until(() => paused, 10_000, `${first} message(s)`);
+  return {
+    check,
+    landed: () => queue.length,
+    async resume(total) {
+      paused = false;
+      for (const message of queue.splice(0)) check.take(message);
+      await until(() => check.order.consumed >= total, 30_000, `${total} messages`);
+    },
+    close: () => socket.close(1000),
+  };
+}
+
+export const backpressure = {
+  /** Opens a raw platform socket on `url`, consumes `first` messages, then holds the rest. */
+  async openRaw(id: string, url: string, transport: 'WebSocket' | 'WebSocketStream', first: number): Promise<void> {
+    held.set(id, transport === 'WebSocketStream' ? await openStream(url, first) : await openClassic(url, first));
+  },
+
+  /** How the paused reader stands: consumed so far, and messages waiting in the page. */
+  status(id: string): PausedReader {
+    const reader = found(id);
+    return { ...reader.check.order, landedInPage: reader.landed() };
+  },
+
+  /** Consumes until `total` messages were consumed, then closes; what the order check saw. */
+  async resume(id: string, total: number): Promise<InboundOrder> {
+    const reader = found(id);
+    await reader.resume(total);
+    reader.close();
+    held.delete(id);
+    return { ...reader.check.order };
+  },
+};
+
+declare global {
+  interface Window {
+    backpressure: typeof backpressure;
+  }
+  // Chromium's WebSocketStream (not in TypeScript's DOM library yet): what the probe uses.
+  class WebSocketStream {
+    constructor(url: string, options?: { protocols?: string[] });
+    readonly opened: Promise<{ readable: ReadableStream<string | Uint8Array>; writable: WritableStream<string | Uint8Array> }>;
+    readonly closed: Promise<{ closeCode?: number; reason?: string }>;
+    close(closeInfo?: { closeCode?: number; reason?: string }): void;
+  }
+}
+window.backpressure = backpressure;
