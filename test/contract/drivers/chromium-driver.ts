@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { startBrowserBuildSite } from '../../browser/support/browser-build-site';
 import { chromiumPath, launchChromium, type Chromium } from '../../browser/support/chromium';
 import { runInPage } from '../../browser/support/contract-page-runner';
-import type { PageTransport } from '../../browser/support/harness-types';
+import { pageTransports, type PageTransport } from '../../browser/support/harness-types';
 import type { StaticServer } from '../../browser/support/static-server';
 import { AsyncQueue } from '../../support/async-queue';
 import { startRawFrameServer } from '../../support/raw-frame-server';
@@ -92,5 +92,5 @@ export function chromiumDrivers(): ContractDriver[] {
     console.warn(`(contract: no Chromium at ${chromiumPath}, its drivers are left out: apt-get install chromium, or set CHROMIUM_PATH)`);
     return [];
   }
-  return [chromiumDriver("Chromium, the browser build's task on WebSocket", 'WebSocket')];
+  return pageTransports.map((transport) => chromiumDriver(`Chromium, the browser build's task on ${transport}`, transport));
 }
