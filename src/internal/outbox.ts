@@ -31,7 +31,9 @@ export interface OutboxReport<T> {
  * A `ws` socket writes every value it takes before its own Close frame, so `sent` is final
  * at the write. A WHATWG socket can take a value after the platform already answered the
  * peer's Close, and drop it unseen (Chromium does): such a value counts as sent only once the
- * socket was still open `deliveryWindow` ms after the write; until then it is in doubt.
+ * socket was still open `deliveryWindow` ms after the write; until then it is in doubt. A
+ * WebSocketStream says when each write is done (`confirmsWrites`): a value counts as sent
+ * then, and one whose write had not finished when the connection ended is in doubt.
  */
 export class Outbox<T> {
   readonly #limits: OutboxLimits;
@@ -43,6 +45,8 @@ export class Outbox<T> {
   /** Values written to a socket with a delivery window and not yet confirmed, oldest first. */
   #unconfirmed: { readonly value: T; readonly at: number }[] | null = null;
   #confirm: CancelTimer | null = null;
+  /** What a socket that confirms its writes calls after each one (made on its first write). */
+  #onWritten: (() => void) | null = null;
 
   constructor(limits: OutboxLimits, clock: Clock) {
     this.#limits = limits;
@@ -120,15 +124,29 @@ export class Outbox<T> {
 
   #write(value: T, data: WireMessage): boolean {
     const socket = this.#socket!;
-    if (!socket.send(data)) return false;
+    if (!this.#hand(socket, data)) return false;
     this.#count(value, socket);
     return true;
   }
 
+  /** Hands data to `socket`; one that confirms its writes is told whom to tell. */
+  #hand(socket: TransportSocket, data: WireMessage): boolean {
+    return socket.confirmsWrites === true ? socket.send(data, (this.#onWritten ??= () => this.#confirmOldest())) : socket.send(data);
+  }
+
   /** Accounts for a value `socket` took. */
   #count(value: T, socket: TransportSocket): void {
-    if (socket.deliveryWindow === 0) this.#sent++;
+    if (socket.confirmsWrites === true) (this.#unconfirmed ??= []).push({ value, at: 0 });
+    else if (socket.deliveryWindow === 0) this.#sent++;
     else this.#awaitConfirmation(value, socket.deliveryWindow);
+  }
+
+  /** A socket that confirms its writes wrote the oldest value it took and had not confirmed: it is sent. */
+  #confirmOldest(): void {
+    const unconfirmed = this.#unconfirmed;
+    if (unconfirmed === null || unconfirmed.shift() === undefined) return;
+    this.#sent++;
+    if (unconfirmed.length === 0) this.#unconfirmed = null;
   }
 
   /** A WHATWG write: sent once the socket still reads open a delivery window after it. */
