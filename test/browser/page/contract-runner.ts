@@ -11,7 +11,7 @@ import type { Wait } from '../../contract/scenario';
 import { scenarios } from '../../contract/scenarios';
 import { carryErrors } from '../support/carried-errors';
 import type { PageTransport } from '../support/harness-types';
-import { transportConfig } from './transport-config';
+import { numberedConnections } from './transport-config';
 
 interface Run {
   readonly recorder: TaskRecorder;
@@ -38,11 +38,16 @@ export const contract = {
     if (current !== undefined) throw new Error('a contract scenario is still running in the page');
     const scenario = scenarioNamed(name);
     const listeners = new Set<() => void>();
-    const task = fromWebSocketTask({ url, ...scenario.config, ...transportConfig(transport) });
+    const task = fromWebSocketTask({ url, ...scenario.config, ...numberedConnections(transport, () => contract.newestConnection()) });
     const recorder = new TaskRecorder(task, () => {
       for (const listener of [...listeners]) listener();
     });
     current = { recorder, listeners };
+  },
+
+  /** The index of the task's newest connection (0 first): its 'connecting' events so far, less one. */
+  newestConnection(): number {
+    return running().recorder.events.filter((event) => event.type === 'connecting').length - 1;
   },
 
   /** Performs the steps at `indexes` of the scenario's script, in one synchronous turn. */

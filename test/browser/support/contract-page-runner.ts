@@ -17,8 +17,11 @@ import type { PageTransport } from './harness-types';
 /** The loopback side of one run: where the page connects, and its peers. */
 export interface PeerSide {
   readonly url: string;
-  /** The peer of the next connection that completes its opening handshake. */
-  nextPeer(): Promise<LoopbackPeer>;
+  /**
+   * The peer of the task's connection number `index` (0 first), once it completed the opening
+   * handshake: the page adds `connection=<index>` to each connection's URL.
+   */
+  peerOf(index: number): Promise<LoopbackPeer>;
   /** Closes the servers and sockets of the run. */
   close(): Promise<void>;
 }
@@ -101,9 +104,10 @@ export async function runInPage(
 
   const wait = async (step: Step): Promise<void> => {
     if (step.type === 'open') {
-      const opened = peers.length + 1;
-      peers.push(await within(side.nextPeer(), `the peer to accept connection #${opened}`));
-      await pageWait({ type: 'event', event: 'open', count: opened });
+      // The peer opens the newest connection (the scenario's model), whichever reached it first.
+      const newest = await inPage<number>(page, 'newestConnection');
+      peers.push(await within(side.peerOf(newest), `the peer to accept the task's connection #${newest}`));
+      await pageWait({ type: 'event', event: 'open', count: peers.length });
     } else if (step.type === 'until') {
       const { wait: what } = step;
       if (what.type === 'peerEnded') await peerWait(() => peerAt(what.connection).ended, describeWait(what));

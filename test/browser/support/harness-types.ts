@@ -69,7 +69,7 @@ export interface ReplierReport {
 export type PageTransport = 'WebSocket' | 'WebSocketStream';
 
 /** Every transport the browser suites run their scenarios on. */
-export const pageTransports: readonly PageTransport[] = ['WebSocket'];
+export const pageTransports: readonly PageTransport[] = ['WebSocket', 'WebSocketStream'];
 
 /** What a page's order check saw of numbered messages (`"<n>:..."`, n from 0). */
 export interface InboundOrder {

@@ -69,7 +69,7 @@ export function chromiumDriver(name: string, transport: PageTransport): Contract
           : await startRawFrameServer((connection) => peers.push(new LoopbackPeer(connection, 'server', changed)));
         return {
           url: server.url,
-          nextPeer: () => peers.next(),
+          peerOf: (index) => peers.next(({ connection }) => new URL(connection.request.path, server.url).searchParams.get('connection') === String(index)),
           close: async () => {
             peers.end();
             await server.close();
