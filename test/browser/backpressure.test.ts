@@ -6,7 +6,7 @@
 // are the qualitative facts, never a timing.
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import type { InboundOrder, PausedReader } from './support/harness-types';
+import type { InboundOrder, PageTransport, PausedReader } from './support/harness-types';
 import { launchChromium, requireChromium, screenshotOnFailure, type Chromium } from './support/chromium';
 import { startBrowserBuildSite } from './support/browser-build-site';
 import { describeFigures, pushToPausedPage, type PausedPage, type PausedRunFigures } from './support/paused-page-run';
@@ -27,6 +27,16 @@ function rawPlatformReader(page: Page, transport: 'WebSocket' | 'WebSocketStream
   };
 }
 
+/** A task of the browser build in the page on `transport`, paused by `pauseInbound()`. */
+function taskPausedByHand(page: Page, transport: PageTransport): PausedPage {
+  const id = `task-${transport}`;
+  return {
+    open: (url) => probe(page, 'openTask', id, url, transport, 1),
+    status: () => probe<PausedReader>(page, 'status', id),
+    resume: (total) => probe<InboundOrder>(page, 'resume', id, total),
+  };
+}
+
 /** Each message once, in order. */
 function expectEveryMessageOnceInOrder(figures: PausedRunFigures): void {
   expect(figures.order, 'what the page consumed after resuming').to.deep.equal({
@@ -38,6 +48,7 @@ function expectEveryMessageOnceInOrder(figures: PausedRunFigures): void {
 
 /** The server held most of what it pushed; the page's heap did not take it. */
 function expectHeldOnTheServer(figures: PausedRunFigures): void {
+  expect(figures.stopsReading, 'the page could stop reading').to.equal(true);
   expect(figures.heldOnServer, "the server's bufferedAmount while the page was paused: most of what it pushed").to.be.above(figures.pushedBytes / 2);
   expect(figures.landedInPage, 'messages waiting in the page').to.equal(0);
   expect(figures.heapPaused - figures.heapBefore, "the page heap's growth: a small part of what was pushed").to.be.below(figures.pushedBytes / 8);
@@ -45,6 +56,7 @@ function expectHeldOnTheServer(figures: PausedRunFigures): void {
 
 /** Everything landed in the page, whose heap took it. */
 function expectLandedInThePage(figures: PausedRunFigures): void {
+  expect(figures.stopsReading, 'the page could stop reading').to.equal(false);
   expect(figures.landedInPage, 'messages waiting in the page: all but the one consumed').to.equal(figures.messages - 1);
   expect(figures.heldOnServer, "the server's bufferedAmount while the page was paused").to.equal(0);
   expect(figures.heapPaused - figures.heapBefore, "the page heap's growth: most of what was pushed").to.be.above((figures.pushedBytes * 3) / 4);
@@ -93,6 +105,22 @@ describe('inbound backpressure in Chromium: 4,000 × 16 KiB pushed to a paused p
     it('WebSocket: a page that cannot stop reading gets every message into its heap; after resume each is consumed once, in order', async () => {
       const figures = await pushToPausedPage(page!, rawPlatformReader(page!, 'WebSocket'));
       console.log(`      ${describeFigures('raw WebSocket', figures)}`);
+      expectEveryMessageOnceInOrder(figures);
+      expectLandedInThePage(figures);
+    });
+  });
+
+  describe('a task of the browser build, paused with pauseInbound()', () => {
+    it('on WebSocketStream: pauseInbound() stops reading and the messages stay on the server; after resumeInbound() each arrives once, in order', async () => {
+      const figures = await pushToPausedPage(page!, taskPausedByHand(page!, 'WebSocketStream'));
+      console.log(`      ${describeFigures('task on WebSocketStream, pauseInbound()', figures)}`);
+      expectEveryMessageOnceInOrder(figures);
+      expectHeldOnTheServer(figures);
+    });
+
+    it('on WebSocket: pauseInbound() returns false and every message lands in the page; each is consumed once, in order', async () => {
+      const figures = await pushToPausedPage(page!, taskPausedByHand(page!, 'WebSocket'));
+      console.log(`      ${describeFigures('task on WebSocket, pauseInbound()', figures)}`);
       expectEveryMessageOnceInOrder(figures);
       expectLandedInThePage(figures);
     });

@@ -5,7 +5,9 @@
  * once, in order. Where the messages wait meanwhile is what the runs measure: on the server
  * (a transport that can stop reading) or in the page's heap (one that cannot).
  */
-import type { InboundOrder, PausedReader } from '../support/harness-types';
+import { fromWebSocketTask } from 'rxjs-websocket-task';
+import type { InboundOrder, PageTransport, PausedReader } from '../support/harness-types';
+import { transportConfig } from './transport-config';
 
 /** Checks that numbered messages (`"<n>:..."`, n from 0) come once each, in order. */
 class OrderCheck {
@@ -26,6 +28,8 @@ class OrderCheck {
 /** A reader the page holds paused; `resume` consumes until `total` messages were consumed. */
 interface Held {
   readonly check: OrderCheck;
+  /** Whether it could stop reading from the network. */
+  readonly stopsReading: boolean;
   /** Messages the platform handed to the page's JS that wait there (classic WebSocket). */
   landed(): number;
   resume(total: number): Promise<void>;
@@ -66,6 +70,7 @@ async function openStream(url: string, first: number): Promise<Held> {
   for (let i = 0; i < first; i++) await readOne();
   return {
     check,
+    stopsReading: true,
     landed: () => 0,
     async resume(total) {
       while (check.order.consumed < total && (await readOne()));
@@ -86,7 +91,7 @@ async function openClassic(url: string, first: number): Promise<Held> {
   socket.onmessage = ({ data }) => {
     if (paused) return queue.push(data);
     check.take(data);
-    paused = check.order.consumed >= first;
+    paused = check.order.consumed === first;
   };
   await new Promise((resolve, reject) => {
     socket.onopen = resolve;
@@ -95,6 +100,7 @@ async function openClassic(url: string, first: number): Promise<Held> {
   await until(() => paused, 10_000, `${first} message(s)`);
   return {
     check,
+    stopsReading: false,
     landed: () => queue.length,
     async resume(total) {
       paused = false;
@@ -105,7 +111,53 @@ async function openClassic(url: string, first: number): Promise<Held> {
   };
 }
 
+/**
+ * A task of the browser build on `transport`: its subscriber consumes `first` messages, then
+ * calls `task.pauseInbound()` and queues what still arrives; on resume it consumes the queue,
+ * then calls `task.resumeInbound()`.
+ */
+async function openPausedTask(url: string, transport: PageTransport, first: number): Promise<Held> {
+  const check = new OrderCheck();
+  const queue: unknown[] = [];
+  let paused = false;
+  let stopsReading = false;
+  let failure: unknown;
+  const task = fromWebSocketTask({ url, ...transportConfig(transport) });
+  task.subscribe({
+    next: (message) => {
+      if (paused) return queue.push(message);
+      check.take(message);
+      if (check.order.consumed !== first) return;
+      paused = true;
+      stopsReading = task.pauseInbound();
+    },
+    error: (error: unknown) => (failure = error),
+  });
+  const failed = (): boolean => {
+    if (failure !== undefined) throw failure;
+    return false;
+  };
+  await until(() => paused || failed(), 10_000, `${first} message(s)`);
+  return {
+    check,
+    stopsReading,
+    landed: () => queue.length,
+    async resume(total) {
+      paused = false;
+      for (const message of queue.splice(0)) check.take(message);
+      task.resumeInbound();
+      await until(() => check.order.consumed >= total || failed(), 30_000, `${total} messages (consumed ${check.order.consumed}, task ${task.state})`);
+    },
+    close: () => task.complete(),
+  };
+}
+
 export const backpressure = {
+  /** Opens a task on `url` over `transport`; it consumes `first` messages, then pauses with `pauseInbound()`. */
+  async openTask(id: string, url: string, transport: PageTransport, first: number): Promise<void> {
+    held.set(id, await openPausedTask(url, transport, first));
+  },
+
   /** Opens a raw platform socket on `url`, consumes `first` messages, then holds the rest. */
   async openRaw(id: string, url: string, transport: 'WebSocket' | 'WebSocketStream', first: number): Promise<void> {
     held.set(id, transport === 'WebSocketStream' ? await openStream(url, first) : await openClassic(url, first));
@@ -114,7 +166,7 @@ export const backpressure = {
   /** How the paused reader stands: consumed so far, and messages waiting in the page. */
   status(id: string): PausedReader {
     const reader = found(id);
-    return { ...reader.check.order, landedInPage: reader.landed() };
+    return { ...reader.check.order, stopsReading: reader.stopsReading, landedInPage: reader.landed() };
   },
 
   /** Consumes until `total` messages were consumed, then closes; what the order check saw. */

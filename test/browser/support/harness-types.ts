@@ -82,6 +82,8 @@ export interface InboundOrder {
 
 /** A paused reader in the page. */
 export interface PausedReader extends InboundOrder {
+  /** Whether the reader could stop reading from the network (for a task: what `pauseInbound()` returned). */
+  readonly stopsReading: boolean;
   /** Messages handed to the page's JS that wait there for the pipeline (a transport that cannot stop reading). */
   readonly landedInPage: number;
 }

@@ -29,6 +29,8 @@ export interface PausedRunFigures {
   readonly heldOnServer: number;
   /** Messages waiting in the page's JS while it was paused. */
   readonly landedInPage: number;
+  /** Whether the page's reader could stop reading from the network. */
+  readonly stopsReading: boolean;
   /** The page's used JS heap (after a GC) before it connected, and while it was paused. */
   readonly heapBefore: number;
   readonly heapPaused: number;
@@ -93,11 +95,11 @@ export async function pushToPausedPage(page: Page, pausedPage: PausedPage, messa
       `the server still buffers ${peer.socket.bufferedAmount} bytes and changes`,
     );
     const heldOnServer = peer.socket.bufferedAmount;
-    const { landedInPage } = await pausedPage.status();
+    const { landedInPage, stopsReading } = await pausedPage.status();
     const heapPaused = await usedHeapAfterGc(cdp);
 
     const order = await pausedPage.resume(messages);
-    return { messages, messageBytes, pushedBytes: messages * messageBytes, heldOnServer, landedInPage, heapBefore, heapPaused, order };
+    return { messages, messageBytes, pushedBytes: messages * messageBytes, heldOnServer, landedInPage, stopsReading, heapBefore, heapPaused, order };
   } finally {
     await cdp.detach();
     await server.close();
