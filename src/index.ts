@@ -24,6 +24,7 @@ export type {
 } from './internal/transport/websocket-stream-like';
 export type { WebSocketTaskTransport } from './internal/task-transport';
 export { webSocketStream } from './internal/websocket-stream';
+export { processInbound, type ProcessInboundOptions } from './internal/process-inbound';
 export { MAX_CLOSE_REASON_BYTES } from './internal/validate-close';
 export { WebSocketTask } from './internal/websocket-task';
 export type { SerializedMessage, WebSocketTaskConfig } from './internal/websocket-task-config';

@@ -95,7 +95,7 @@ export class Outbox<T> {
     const socket = this.#socket;
     if (queue === null || socket === null) return;
     for (let data = queue.peek(); data !== undefined; data = queue.peek()) {
-      if (!socket.send(data)) return;
+      if (!this.#hand(socket, data)) return;
       this.#count(queue.shift() as T, socket);
     }
   }

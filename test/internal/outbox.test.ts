@@ -241,4 +241,50 @@ describe('Outbox', () => {
       expect(second).to.deep.equal({ sent: 0, undelivered: [], inDoubt: ['b'] });
     });
   });
+
+  describe('on a socket that confirms its writes (WebSocketStream)', () => {
+    /** A fake socket that keeps each write's `written` until the test confirms it. */
+    class ConfirmingSocket extends FakeTransportSocket {
+      readonly confirmsWrites = true;
+      readonly pending: (() => void)[] = [];
+
+      override send(data: string | Uint8Array, written?: () => void): boolean {
+        if (!super.send(data)) return false;
+        this.pending.push(written!);
+        return true;
+      }
+
+      /** The oldest `count` writes are done. */
+      confirm(count: number): void {
+        for (const written of this.pending.splice(0, count)) written();
+      }
+    }
+
+    it('counts a value as sent when its write is confirmed, not at the write', () => {
+      const outbox = outboxOf('a', 'b', 'c');
+      const socket = new ConfirmingSocket({ closeCodeRules: 'whatwg' });
+      outbox.attach(socket);
+      expect(socket.sent).to.deep.equal(['a', 'b', 'c']);
+      socket.confirm(2);
+      expect(outbox.detach(false)).to.deep.equal({ sent: 2, undelivered: [], inDoubt: ['c'] });
+    });
+
+    it('reports every value in doubt when no write was confirmed before the end', () => {
+      const outbox = outboxOf();
+      outbox.attach(new ConfirmingSocket({ closeCodeRules: 'whatwg' }));
+      outbox.push('a', 'a');
+      outbox.push('b', 'b');
+      expect(outbox.detach(false)).to.deep.equal({ sent: 0, undelivered: [], inDoubt: ['a', 'b'] });
+    });
+
+    it('counts values as sent in write order, across several confirmations', () => {
+      const outbox = outboxOf();
+      const socket = new ConfirmingSocket({ closeCodeRules: 'whatwg' });
+      outbox.attach(socket);
+      for (const value of ['a', 'b', 'c', 'd']) outbox.push(value, value);
+      socket.confirm(1);
+      socket.confirm(2);
+      expect(outbox.detach(false)).to.deep.equal({ sent: 3, undelivered: [], inDoubt: ['d'] });
+    });
+  });
 });

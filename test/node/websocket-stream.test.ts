@@ -7,6 +7,7 @@ import { WebSocket as UndiciWebSocket } from 'undici';
 import {
   CloseCode,
   fromWebSocketTask,
+  jsonCodec,
   webSocketStream,
   WebSocketTaskError,
   type WebSocketConstructorLike,
@@ -81,9 +82,10 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     expect(event.type === 'closed' && [event.sent, event.undelivered.length, event.inDoubt.length]).to.deep.equal([500, 0, 0]);
   });
 
-  it('values sent before open wait, and go out on open in order', async () => {
+  it('values sent before open wait, go out on open in order, and count as sent once written', async () => {
     const task = streamTask({ url: server.url });
     const run = observeTask(task);
+    const closed = firstValueFrom(task.lifecycle.pipe(filter((event) => event.type === 'closed')));
     task.next('a');
     task.next('b');
     const peer = await server.nextConnection();
@@ -91,6 +93,8 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     expect(String((await peer.nextMessage()).data)).to.equal('b');
     task.complete();
     await taskCompletion(run);
+    const event = await closed;
+    expect(event.type === 'closed' && [event.sent, event.inDoubt.length]).to.deep.equal([2, 0]);
   });
 
   it('cancel(4001, reason): the peer receives the code and reason; subscribers complete', async () => {
@@ -200,6 +204,49 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     expect([error.code, error.closeCode]).to.deep.equal(['ERR_SERIALIZE', CloseCode.internalServerError]);
     expect(error.undelivered).to.deep.equal([{ n: 2 }]);
     expect((await peer.closed).code).to.equal(4011);
+  });
+
+  it('error(e) with a code that may not be sent throws at once and sends nothing; the connection stays open', async () => {
+    const task = streamTask({ url: server.url });
+    const run = observeTask(task);
+    const peer = await server.nextConnection();
+    await run.closeCodeAtOpen;
+    expect(thrown(() => task.error({ code: 1006 })).code).to.equal('ERR_INVALID_CLOSE_CODE');
+    task.next('still open');
+    expect(String((await peer.nextMessage()).data)).to.equal('still open');
+    task.error({ code: 4002, reason: 'r' });
+    const error = await taskError(run);
+    expect(error.code).to.equal('ERR_TASK_ERRORED');
+    expect(await peer.closed).to.deep.equal({ code: 4002, reason: 'r' });
+  });
+
+  it('errors with messageTooBig (1009) on an oversized binary message too', async () => {
+    const task = streamTask({ url: server.url, maximumMessageSize: 10 });
+    const run = observeTask(task);
+    (await server.nextConnection()).socket.send(Buffer.alloc(11));
+    const error = await taskError(run);
+    expect([error.code, error.closeCode]).to.deep.equal(['ERR_MESSAGE_TOO_BIG', CloseCode.messageTooBig]);
+    expect(run.values).to.deep.equal([]);
+  });
+
+  it('a throwing deserializer errors with invalidFramePayloadData (1007); the peer receives 4007', async () => {
+    const task = streamTask({ url: server.url, codec: jsonCodec() });
+    const run = observeTask(task);
+    const peer = await server.nextConnection();
+    peer.socket.send('{oops');
+    const error = await taskError(run);
+    expect([error.code, error.closeCode]).to.deep.equal(['ERR_DESERIALIZE', CloseCode.invalidFramePayloadData]);
+    expect((await peer.closed).code).to.equal(4007);
+  });
+
+  it('a binary message to a text-only codec errors with unsupportedData (1003); the peer receives 4003', async () => {
+    const task = streamTask({ url: server.url, codec: jsonCodec() });
+    const run = observeTask(task);
+    const peer = await server.nextConnection();
+    peer.socket.send(Buffer.from('{}'));
+    const error = await taskError(run);
+    expect([error.code, error.closeCode]).to.deep.equal(['ERR_UNSUPPORTED_DATA', CloseCode.unsupportedData]);
+    expect((await peer.closed).code).to.equal(4003);
   });
 
   it('pauseInbound() stops delivery: nothing arrives while paused, then everything once, in order', async () => {
