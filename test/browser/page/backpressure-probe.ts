@@ -5,7 +5,8 @@
  * once, in order. Where the messages wait meanwhile is what the runs measure: on the server
  * (a transport that can stop reading) or in the page's heap (one that cannot).
  */
-import { fromWebSocketTask } from 'rxjs-websocket-task';
+import { tap } from 'rxjs';
+import { fromWebSocketTask, processInbound } from 'rxjs-websocket-task';
 import type { InboundOrder, PageTransport, PausedReader } from '../support/harness-types';
 import { transportConfig } from './transport-config';
 
@@ -152,7 +153,62 @@ async function openPausedTask(url: string, transport: PageTransport, first: numb
   };
 }
 
+/**
+ * A task of the browser build on `transport` whose pipeline is `processInbound` with an
+ * asynchronous step that finishes `first` messages and then waits until resumed: the operator
+ * pauses the task once `highWaterMark` messages are unfinished. What the operator's
+ * `pauseInbound()` calls return is recorded on the way, through the task type it asks for.
+ */
+async function openProcessedTask(url: string, transport: PageTransport, first: number, highWaterMark: number): Promise<Held> {
+  const check = new OrderCheck();
+  let received = 0;
+  let stopsReading = false;
+  let failure: unknown;
+  let resume!: () => void;
+  const resumed = new Promise<void>((resolve) => (resume = resolve));
+  const task = fromWebSocketTask({ url, ...transportConfig(transport) });
+  const pausing = {
+    pauseInbound: () => (stopsReading = task.pauseInbound()),
+    resumeInbound: () => task.resumeInbound(),
+  };
+  const step = async (message: unknown): Promise<void> => {
+    if (check.order.consumed >= first) await resumed;
+    check.take(message);
+  };
+  task
+    .pipe(
+      tap(() => received++),
+      processInbound(pausing, step, { concurrency: 1, highWaterMark }),
+    )
+    .subscribe({ error: (error: unknown) => (failure = error) });
+  const failed = (): boolean => {
+    if (failure !== undefined) throw failure;
+    return false;
+  };
+  await until(() => received > first || failed(), 10_000, `${first + 1} message(s)`);
+  return {
+    check,
+    get stopsReading() {
+      return stopsReading;
+    },
+    landed: () => received - check.order.consumed,
+    async resume(total) {
+      resume();
+      await until(() => check.order.consumed >= total || failed(), 30_000, `${total} messages (consumed ${check.order.consumed}, task ${task.state})`);
+    },
+    close: () => task.complete(),
+  };
+}
+
 export const backpressure = {
+  /**
+   * Opens a task on `url` over `transport` whose pipeline is `processInbound(…, { highWaterMark })`;
+   * its step finishes `first` messages, then waits until resumed.
+   */
+  async openProcessedTask(id: string, url: string, transport: PageTransport, first: number, highWaterMark: number): Promise<void> {
+    held.set(id, await openProcessedTask(url, transport, first, highWaterMark));
+  },
+
   /** Opens a task on `url` over `transport`; it consumes `first` messages, then pauses with `pauseInbound()`. */
   async openTask(id: string, url: string, transport: PageTransport, first: number): Promise<void> {
     held.set(id, await openPausedTask(url, transport, first));
