@@ -239,12 +239,5 @@ declare global {
   interface Window {
     backpressure: typeof backpressure;
   }
-  // Chromium's WebSocketStream (not in TypeScript's DOM library yet): what the probe uses.
-  class WebSocketStream {
-    constructor(url: string, options?: { protocols?: string[] });
-    readonly opened: Promise<{ readable: ReadableStream<string | Uint8Array>; writable: WritableStream<string | Uint8Array> }>;
-    readonly closed: Promise<{ closeCode?: number; reason?: string }>;
-    close(closeInfo?: { closeCode?: number; reason?: string }): void;
-  }
 }
 window.backpressure = backpressure;

@@ -39,7 +39,8 @@ export const contract = {
     const scenario = scenarioNamed(name);
     const listeners = new Set<() => void>();
     const task = fromWebSocketTask({ url, ...scenario.config, ...numberedConnections(transport, () => contract.newestConnection()) });
-    const recorder = new TaskRecorder(task, () => {
+    // observed.ts is typed against the sources; here the same class comes from the browser build.
+    const recorder = new TaskRecorder(task as unknown as ConstructorParameters<typeof TaskRecorder>[0], () => {
       for (const listener of [...listeners]) listener();
     });
     current = { recorder, listeners };
