@@ -216,6 +216,19 @@ describe('browser build in Chromium', function () {
         expect(ending.kind).to.equal('complete');
       });
 
+      it('refuses a close reason over 123 bytes of UTF-8 with a clear error, and sends one of exactly 123', async () => {
+        const { id, peer } = await open();
+        const tooLong = 'é'.repeat(62); // 124 bytes
+        const thrown = await harness<Thrown>(page, 'cancel', id, 4000, tooLong);
+        expect(thrown, 'cancel(4000, 124 bytes)').to.include({ isWebSocketTaskError: true, code: 'ERR_CLOSE_REASON_TOO_LONG' });
+        expect((await harness<TaskStatus>(page, 'status', id)).state, 'nothing reached the wire').to.equal('open');
+
+        const longest = `${'é'.repeat(61)}x`; // 123 bytes
+        expect(await harness<Thrown>(page, 'cancel', id, 4000, longest)).to.equal(undefined);
+        expect(await peer.closed).to.deep.equal({ code: 4000, reason: longest });
+        expect((await ended(id)).ending).to.deep.equal({ kind: 'complete' });
+      });
+
       // A peer's text frame and its Close frame in one TCP write reach Chromium in one read:
       // Chromium answers the Close before the page runs, yet `onmessage` still reads OPEN and
       // `send` is accepted (bufferedAmount rises) and then dropped. The task cannot see that, so
