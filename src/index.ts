@@ -22,7 +22,7 @@ export type {
   WebSocketStreamReader,
   WebSocketStreamWriter,
 } from './internal/transport/websocket-stream-like';
-export type { WebSocketTaskTransport } from './internal/task-transport';
+export type { WebSocketTaskTransport } from './internal/websocket-task-transport';
 export { webSocketStream } from './internal/websocket-stream';
 export { processInbound, type ProcessInboundOptions } from './internal/process-inbound';
 export { MAX_CLOSE_REASON_BYTES } from './internal/validate-close';

@@ -9,7 +9,7 @@ import { defaultTransport, transportForConstructor } from './platform';
 import { checkRxjsSupport } from './rxjs-support';
 import type { Transport } from './transport/transport';
 import { showValue } from './show-value';
-import { transportOf } from './task-transport';
+import { transportOf } from './websocket-task-transport';
 import { ReadyState, isWsSocket, type WebSocketLike } from './transport/websocket-like';
 import { resolveConfig, resolveObservers, type WebSocketTaskConfig } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
@@ -98,31 +98,20 @@ function connectTask<T>(config: WebSocketTaskConfig<T>): WebSocketTask<T> {
 
 /**
  * The transport a config asks for: `transport`, `WebSocketCtor`, or the platform's default.
- * Throws `ERR_INVALID_CONFIG` for both together, and for Node socket options on a
- * `WebSocketStream`, which cannot carry them.
+ * Throws `ERR_INVALID_CONFIG` for both together, and for options the transport cannot carry.
  */
 function chosenTransport<T>(config: WebSocketTaskConfig<T>): Transport {
   if (config.transport === undefined) return config.WebSocketCtor ? transportForConstructor(config.WebSocketCtor) : defaultTransport();
-  if (config.WebSocketCtor !== undefined) {
-    throw new WebSocketTaskError(
-      'ERR_INVALID_CONFIG',
-      'Pass either transport or WebSocketCtor, not both: transport already says how connections are opened.',
-    );
-  }
+  if (config.WebSocketCtor !== undefined) throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'Pass either transport or WebSocketCtor, not both.');
   const transport = transportOf(config.transport);
-  if (config.transport.api === 'WebSocketStream' && config.node !== undefined && Object.keys(config.node).length > 0) {
-    throw new WebSocketTaskError(
-      'ERR_INVALID_CONFIG',
-      `WebSocketStream takes no Node socket options (headers, TLS, …): node.${Object.keys(config.node)[0]} would be ignored. Leave node out, or use the default transport (ws) on Node.`,
-    );
-  }
+  transport.checkConfig?.(config);
   return transport;
 }
 
 function wrapTask<T>(config: WebSocketTaskSocketConfig<T>): WebSocketTask<T> {
   const { socket } = config;
   if ((config as { transport?: unknown }).transport !== undefined) {
-    throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'transport opens new connections: a task around an existing socket takes none.');
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'A task around an existing socket takes no transport.');
   }
   if (socket.readyState !== ReadyState.open && socket.readyState !== ReadyState.connecting) {
     throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The socket to wrap is ${socket.readyState === ReadyState.closing ? 'closing' : 'closed'}; pass an open one.`);

@@ -8,7 +8,7 @@ import { reconnectPolicy, type ReconnectConfig, type ReconnectPolicy } from './r
 import { asyncScheduler } from './rxjs-values';
 import type { NodeSocketOptions } from './transport/transport';
 import type { WebSocketConstructorLike } from './transport/websocket-like';
-import type { WebSocketTaskTransport } from './task-transport';
+import type { WebSocketTaskTransport } from './websocket-task-transport';
 
 /** What an `rxjs/webSocket` serializer may return. */
 export type SerializedMessage = string | ArrayBufferLike | ArrayBufferView;

@@ -330,7 +330,7 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
         }),
       ) as WebSocketTaskError;
       expect(error.code).to.equal('ERR_INVALID_CONFIG');
-      expect(error.message).to.contain('either transport or WebSocketCtor');
+      expect(error.message).to.equal('Pass either transport or WebSocketCtor, not both.');
     });
 
     it('refuses a transport no factory of this package made', () => {

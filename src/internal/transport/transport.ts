@@ -121,4 +121,9 @@ export interface Transport {
   readonly closeCodeRules: CloseCodeRules;
   /** Starts opening a connection; reports to `listener` from then on (never synchronously). */
   connect(request: TransportRequest, listener: TransportListener): TransportSocket;
+  /**
+   * Throws `ERR_INVALID_CONFIG` for task options this transport cannot carry; in the
+   * transport's own module, so that its checks weigh nothing in bundles that do not use it.
+   */
+  checkConfig?(config: { readonly node?: NodeSocketOptions }): void;
 }

@@ -1,3 +1,4 @@
+import { WebSocketTaskError } from '../websocket-task-error';
 import { failedSocket } from './failed-socket';
 import type { Transport, TransportSocket } from './transport';
 import { adaptWebSocketStream } from './websocket-stream-adapter';
@@ -15,6 +16,15 @@ export function webSocketStreamTransport(WebSocketStreamCtor: WebSocketStreamCon
         return adaptWebSocketStream(stream, () => opening.abort(), listener, request.maximumMessageSize);
       } catch (error) {
         return failedSocket('whatwg', error, listener);
+      }
+    },
+    checkConfig({ node }) {
+      const option = node && Object.keys(node)[0];
+      if (option !== undefined) {
+        throw new WebSocketTaskError(
+          'ERR_INVALID_CONFIG',
+          `WebSocketStream takes no Node socket options (headers, TLS, …): node.${option} would be ignored. Leave node out, or use the default transport (ws) on Node.`,
+        );
       }
     },
   };
