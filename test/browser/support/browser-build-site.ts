@@ -31,9 +31,10 @@ export function packageImportMap(): Record<string, string> {
 /**
  * The page's scripts (test/browser/page/NAME.ts), each setting a global: `window.harness`
  * (tasks for websocket-task.test.ts), `window.contract` (the contract table's task side),
- * `window.backpressure` (paused readers for backpressure.test.ts).
+ * `window.backpressure` (paused readers for backpressure.test.ts), `window.platform` (the
+ * browser's own WebSocketStream, for websocket-stream-platform.test.ts).
  */
-const pageScripts = ['harness', 'contract-runner', 'backpressure-probe'] as const;
+const pageScripts = ['harness', 'contract-runner', 'backpressure-probe', 'platform-probe'] as const;
 
 /**
  * The contract table (test/contract) imports the library from its sources (`../../src/index`);

@@ -87,3 +87,23 @@ export interface PausedReader extends InboundOrder {
   /** Messages handed to the page's JS that wait there for the pipeline (a transport that cannot stop reading). */
   readonly landedInPage: number;
 }
+
+/** How a promise settled in the page. */
+export type ShownSettled =
+  | { readonly kind: 'resolved'; readonly value: unknown }
+  | {
+      readonly kind: 'rejected';
+      readonly name: string;
+      readonly message: string;
+      /** A `WebSocketError`'s close code (`null` when the connection never opened). */
+      readonly closeCode?: number | null;
+      readonly reason?: string;
+    };
+
+/** A raw `WebSocketStream` that read one message and wrote a reply in the same turn. */
+export interface StreamReplyRun {
+  readonly message: string;
+  /** How the reply's `writer.write()` promise settled. */
+  readonly write: ShownSettled;
+  readonly closed: ShownSettled;
+}
