@@ -12,17 +12,23 @@ import { transportConfig } from './transport-config';
 
 /** Checks that numbered messages (`"<n>:..."`, n from 0) come once each, in order. */
 class OrderCheck {
-  readonly order: InboundOrder = { consumed: 0, outOfOrder: 0, firstOutOfOrder: undefined };
+  /** Messages taken so far. */
+  consumed = 0;
+  #outOfOrder = 0;
+  #firstOutOfOrder: string | undefined;
 
   take(message: unknown): void {
-    const order = this.order as { consumed: number; outOfOrder: number; firstOutOfOrder: string | undefined };
     const text = typeof message === 'string' ? message : '';
     const number = Number(text.slice(0, text.indexOf(':')));
-    if (number !== order.consumed) {
-      order.outOfOrder++;
-      order.firstOutOfOrder ??= `message #${order.consumed} was ${text === '' ? 'not text' : `number ${number}`}`;
+    if (number !== this.consumed) {
+      this.#outOfOrder++;
+      this.#firstOutOfOrder ??= `message #${this.consumed} was ${text === '' ? 'not text' : `number ${number}`}`;
     }
-    order.consumed++;
+    this.consumed++;
+  }
+
+  get order(): InboundOrder {
+    return { consumed: this.consumed, outOfOrder: this.#outOfOrder, firstOutOfOrder: this.#firstOutOfOrder };
   }
 }
 
@@ -31,7 +37,7 @@ interface Held {
   readonly check: OrderCheck;
   /** Whether it could stop reading from the network. */
   readonly stopsReading: boolean;
-  /** Messages the platform handed to the page's JS that wait there (classic WebSocket). */
+  /** Messages handed to the page's JS that wait there for its pipeline. */
   landed(): number;
   resume(total: number): Promise<void>;
   close(): void;
@@ -74,7 +80,7 @@ async function openStream(url: string, first: number): Promise<Held> {
     stopsReading: true,
     landed: () => 0,
     async resume(total) {
-      while (check.order.consumed < total && (await readOne()));
+      while (check.consumed < total && (await readOne()));
     },
     close: () => stream.close({ closeCode: 1000 }),
   };
@@ -92,7 +98,7 @@ async function openClassic(url: string, first: number): Promise<Held> {
   socket.onmessage = ({ data }) => {
     if (paused) return queue.push(data);
     check.take(data);
-    paused = check.order.consumed === first;
+    paused = check.consumed === first;
   };
   await new Promise((resolve, reject) => {
     socket.onopen = resolve;
@@ -106,7 +112,7 @@ async function openClassic(url: string, first: number): Promise<Held> {
     async resume(total) {
       paused = false;
       for (const message of queue.splice(0)) check.take(message);
-      await until(() => check.order.consumed >= total, 30_000, `${total} messages`);
+      await until(() => check.consumed >= total, 30_000, `${total} messages`);
     },
     close: () => socket.close(1000),
   };
@@ -128,7 +134,7 @@ async function openPausedTask(url: string, transport: PageTransport, first: numb
     next: (message) => {
       if (paused) return queue.push(message);
       check.take(message);
-      if (check.order.consumed !== first) return;
+      if (check.consumed !== first) return;
       paused = true;
       stopsReading = task.pauseInbound();
     },
@@ -147,7 +153,7 @@ async function openPausedTask(url: string, transport: PageTransport, first: numb
       paused = false;
       for (const message of queue.splice(0)) check.take(message);
       task.resumeInbound();
-      await until(() => check.order.consumed >= total || failed(), 30_000, `${total} messages (consumed ${check.order.consumed}, task ${task.state})`);
+      await until(() => check.consumed >= total || failed(), 30_000, `${total} messages (consumed ${check.consumed}, task ${task.state})`);
     },
     close: () => task.complete(),
   };
@@ -172,7 +178,7 @@ async function openProcessedTask(url: string, transport: PageTransport, first: n
     resumeInbound: () => task.resumeInbound(),
   };
   const step = async (message: unknown): Promise<void> => {
-    if (check.order.consumed >= first) await resumed;
+    if (check.consumed >= first) await resumed;
     check.take(message);
   };
   task
@@ -191,10 +197,10 @@ async function openProcessedTask(url: string, transport: PageTransport, first: n
     get stopsReading() {
       return stopsReading;
     },
-    landed: () => received - check.order.consumed,
+    landed: () => received - check.consumed,
     async resume(total) {
       resume();
-      await until(() => check.order.consumed >= total || failed(), 30_000, `${total} messages (consumed ${check.order.consumed}, task ${task.state})`);
+      await until(() => check.consumed >= total || failed(), 30_000, `${total} messages (consumed ${check.consumed}, task ${task.state})`);
     },
     close: () => task.complete(),
   };
@@ -231,7 +237,7 @@ export const backpressure = {
     await reader.resume(total);
     reader.close();
     held.delete(id);
-    return { ...reader.check.order };
+    return reader.check.order;
   },
 };
 

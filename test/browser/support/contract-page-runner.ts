@@ -125,8 +125,8 @@ export async function runInPage(
     await inPage(page, 'perform', scenario.name, indexes);
   };
 
-  await inPage(page, 'start', scenario.name, side.url, transport);
   try {
+    await inPage(page, 'start', scenario.name, side.url, transport);
     for (const [index, step] of scenario.steps.entries()) {
       if (taskSteps.has(step.type)) {
         batch.push(index);
