@@ -3,7 +3,16 @@ import { finalize, from, mergeMap, Observable, tap } from './rxjs-values';
 import type { WebSocketTask } from './websocket-task';
 import { WebSocketTaskError } from './websocket-task-error';
 
-/** How {@link processInbound} paces a task's inbound messages. */
+/**
+ * How {@link processInbound} paces a task's inbound messages.
+ *
+ * @example
+ * ```ts
+ * import type { ProcessInboundOptions } from 'rxjs-websocket-task';
+ *
+ * const twoAtATime: ProcessInboundOptions = { concurrency: 2, highWaterMark: 32 };
+ * ```
+ */
 export interface ProcessInboundOptions {
   /** How many messages the step processes at once; default 1 (in order, one after the other). */
   readonly concurrency?: number;

@@ -156,10 +156,16 @@ class WebSocketStreamAdapter implements TransportSocket {
   }
 
   #onOpened(info: WebSocketStreamOpenInfo): void {
-    if (this.#state !== 'connecting') return;
-    this.#state = 'open';
     this.#opened = true;
     this.#reader = info.readable.getReader();
+    if (this.#state !== 'connecting') {
+      // Dropped while connecting, but the abort came after the handshake had completed (the
+      // signal then does nothing): close it, and read on so that `closed` settles.
+      this.#stream.close();
+      this.#pull();
+      return;
+    }
+    this.#state = 'open';
     this.#writer = info.writable.getWriter();
     this.#listener.onOpen(info.protocol, info.extensions);
     this.#pull();
@@ -188,7 +194,8 @@ class WebSocketStreamAdapter implements TransportSocket {
   }
 
   #receive(message: WireMessage): void {
-    if (this.#failed || this.#reported) return;
+    // After a drop decided here nothing is delivered, as from a `ws` socket after terminate().
+    if (this.#failed || this.#reported || this.#terminatedLocally) return;
     const size = sizeOver(message, this.#maximumMessageSize);
     if (size === undefined) {
       this.#listener.onMessage(message);

@@ -191,6 +191,21 @@ describe('adaptWebSocketStream', () => {
     expect([end.code, end.failure]).to.deep.equal([1006, undefined]);
   });
 
+  it('terminate() while connecting, when the handshake completed before the abort: closes the stream once it opens, and reports no open', async () => {
+    let openReported = false;
+    void listener.opened.then(() => (openReported = true));
+    socket.terminate();
+    stream.open();
+    await settle();
+    expect([stream.closeCalls, openReported]).to.deep.equal([[undefined], false]);
+    stream.inbound.enqueue('after the drop');
+    stream.inbound.close();
+    stream.end({ closeCode: 1005, reason: '' });
+    const end = await listener.ended;
+    expect([end.code, end.failure, listener.messages]).to.deep.equal([1005, undefined, []]);
+    expect(socket.isOpen).to.equal(false);
+  });
+
   it('terminate() once open closes without a code (WebSocketStream cannot drop a connection)', async () => {
     await opened();
     socket.terminate();
