@@ -12,8 +12,8 @@ import { joinScript } from './stream-scripts.js';
 
 /** How long one XREAD blocks when nothing arrives (a change of channels unblocks it sooner). */
 const blockMs = 5_000;
-/** Entries per XREAD stream and per replay page: bounds memory with large payloads. */
-const pageSize = 100;
+/** Entries per XREAD stream and per replay page: fewer round trips for a reader catching up, bounded memory with large payloads. */
+const pageSize = 500;
 
 /** A random epoch, 16 hex digits. */
 export function newEpoch(): string {
@@ -36,6 +36,8 @@ export class StreamReader {
   private readonly channels = new Map<string, StreamChannel>();
   private readonly keyToChannel = new Map<string, string>();
   private wake: (() => void) | undefined;
+  /** A nudge came while the loop was busy: it must look again before it waits or blocks. */
+  private nudged = false;
   private verified = false;
   private blockedOn: string | undefined;
   private readerId: number | undefined;
@@ -115,6 +117,7 @@ export class StreamReader {
 
   /** Something changed: end the wait, or the current block if it reads another set of keys. */
   private nudge(): void {
+    this.nudged = true;
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
@@ -128,7 +131,12 @@ export class StreamReader {
     return [...this.channels.values()].some((c) => !c.position || c.replays.length > 0);
   }
 
+  /** Resolves at the next nudge, or at once if one came since the loop last looked. */
   private waitForNudge(): Promise<void> {
+    if (this.nudged || this.stopped) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => (this.wake = resolve));
   }
 
@@ -144,6 +152,7 @@ export class StreamReader {
         continue;
       }
       try {
+        this.nudged = false;
         await this.joinNewChannels();
         await this.replayPending();
         const keys = this.readKeys();
@@ -152,6 +161,7 @@ export class StreamReader {
           continue;
         }
         this.readerId ??= Number(await this.reader.call('CLIENT', 'ID'));
+        if (this.nudged || this.stopped) continue; // channels changed meanwhile: join them before blocking
         const ids = keys.map((key) => this.channels.get(this.keyToChannel.get(key) as string)?.position?.id ?? '$');
         this.blockedOn = keys.join('\n');
         const reply = await this.reader.call('XREAD', 'COUNT', pageSize, 'BLOCK', blockMs, 'STREAMS', ...keys, ...ids);
