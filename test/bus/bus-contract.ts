@@ -303,6 +303,7 @@ export function runBusContract(harness: BusHarness): void {
             downAt ??= at;
           }
           if (event.type === 'up' && downAt !== undefined) {
+            expect(event.downForMs, `${name}: 'up' after 'down' says for how long`).to.be.a('number').and.to.be.at.least(0);
             windows.push([downAt, at]);
             downAt = undefined;
           }
