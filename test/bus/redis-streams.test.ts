@@ -218,6 +218,40 @@ async function resumeError(bus: MessageBus, channel: string, after: string): Pro
     await eventually(async () => (await redis.clientConnections()) === 0, 10_000, 'no connection left');
   });
 
+  it('resumes from an offset another process handed over before this reader read it (ahead of the live position)', async () => {
+    const redis = await broker(false);
+    const a = open(redis, { maxLength: Infinity });
+    const b = open(redis, { maxLength: Infinity });
+    const first = (await a.publish('handover', 'h0')) as string;
+    await publishMany(a, 'handover', 10_000, 'x');
+    const live = record(b.messages('handover'));
+    await warmUp(a, 'handover', [live]);
+    // A long replay keeps b's reader busy: its live position stays where it was when it began.
+    const slow = record(b.messages('handover', { after: first }));
+    const handedOver = (await a.publish('handover', 'handed over')) as string;
+    const resumed = record(b.messages('handover', { after: handedOver }));
+    await a.publish('handover', 'next');
+    await eventually(() => resumed.messages.length >= 1 || resumed.error !== undefined, 20_000, 'the resumed subscription to answer');
+    await eventually(() => slow.data().includes('next'), 20_000, 'the slow replay to catch up');
+    await delay(100);
+    expect(resumed.error).to.equal(undefined);
+    expect(resumed.data(), 'only what followed the handed-over offset').to.deep.equal(['next']);
+    expect(slow.data().filter((d) => !d.startsWith('\u0000probe'))).to.have.length(10_000 + 2);
+    expect(live.data()).to.deep.equal(['handed over', 'next']);
+    live.subscription.unsubscribe();
+    slow.subscription.unsubscribe();
+    resumed.subscription.unsubscribe();
+  });
+
+  it('refuses an offset ahead of anything the channel has with ERR_BUS_INVALID_OFFSET', async () => {
+    const redis = await broker(false);
+    const a = open(redis);
+    const offset = (await a.publish('ahead', 'one')) as string;
+    const [epoch, , id] = offset.split(':') as [string, string, string];
+    const error = await resumeError(a, 'ahead', `${epoch}:99:${id}`);
+    expect(error).to.be.instanceOf(BusError).with.property('code', 'ERR_BUS_INVALID_OFFSET');
+  });
+
   it('duplicates a Redis instance it is given and never closes it', async () => {
     const redis = await broker(false);
     const mine = new Redis(redis.url);
