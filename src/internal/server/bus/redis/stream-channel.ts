@@ -16,7 +16,8 @@ export interface ReplayRequest {
 export interface StreamChannel {
   /** Unset until the join script ran (the channel is not read before). */
   position: StreamPosition | undefined;
-  readonly live: Set<Subscriber<BusMessage>>;
+  /** Live subscribers, each with the sequence number through which it already has the messages. */
+  readonly live: Map<Subscriber<BusMessage>, number>;
   readonly replays: ReplayRequest[];
 }
 
