@@ -1,6 +1,6 @@
 import type { Subscriber } from 'rxjs';
-import type { BusMessage } from '../message-bus.js';
-import type { StreamPosition } from './stream-offset.js';
+import type { BusMessage } from '../message-bus';
+import type { StreamPosition } from './stream-offset';
 
 /** A subscriber waiting to join the live feed: after replaying what followed `after`, if given. */
 export interface ReplayRequest {

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Subscriber } from 'rxjs';
-import type { BusError } from '../bus-error.js';
-import type { BusEvent, BusMessage } from '../message-bus.js';
-import { isRedisReplyError, redisBusError } from './redis-bus-error.js';
-import { subscriberCount, type StreamChannel } from './stream-channel.js';
-import { parseXreadReply, type StreamEntry } from './stream-entry.js';
-import { streamKeys } from './stream-keys.js';
-import { formatOffset, type StreamPosition } from './stream-offset.js';
-import { historyGap, replayHistory, replayPageSize } from './stream-replay.js';
-import { joinScript } from './stream-scripts.js';
+import type { BusError } from '../bus-error';
+import type { BusEvent, BusMessage } from '../message-bus';
+import { isRedisReplyError, redisBusError } from './redis-bus-error';
+import { subscriberCount, type StreamChannel } from './stream-channel';
+import { parseXreadReply, type StreamEntry } from './stream-entry';
+import { streamKeys } from './stream-keys';
+import { formatOffset, type StreamPosition } from './stream-offset';
+import { historyGap, replayHistory, replayPageSize } from './stream-replay';
+import { joinScript } from './stream-scripts';
 
 /** How long one XREAD blocks when nothing arrives (a change of channels unblocks it sooner). */
 const blockMs = 5_000;

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Subscriber } from 'rxjs';
-import { BusError } from '../bus-error.js';
-import type { BusMessage } from '../message-bus.js';
-import { parseStreamEntry } from './stream-entry.js';
-import type { StreamKeys } from './stream-keys.js';
-import { formatOffset, isAfter, type StreamPosition } from './stream-offset.js';
+import { BusError } from '../bus-error';
+import type { BusMessage } from '../message-bus';
+import { parseStreamEntry } from './stream-entry';
+import type { StreamKeys } from './stream-keys';
+import { formatOffset, isAfter, type StreamPosition } from './stream-offset';
 
 /** Where a subscriber joins the live feed after its replay: it skips live entries up to `n`. */
 export type ReplayOutcome = { readonly skipThrough: number } | { readonly error: BusError };

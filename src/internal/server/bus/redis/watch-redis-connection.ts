@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { asyncScheduler } from 'rxjs';
-import type { BusConnectionRole, BusEvent } from '../message-bus.js';
+import type { BusConnectionRole, BusEvent } from '../message-bus';
 
 /** What a watched connection reports, and when it counts as up again. */
 export interface RedisConnectionWatch {
