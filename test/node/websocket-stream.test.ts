@@ -67,7 +67,7 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     expect([task.closeCode, task.closeReason]).to.deep.equal([CloseCode.normalClosure, 'done']);
   });
 
-  it('complete(): every value accepted before goes out, in order, before the Close frame (1000); all counted sent', async () => {
+  it('complete(): every value accepted before goes out, in order, before the Close frame (1000); each counted sent or, within the delivery window, in doubt', async () => {
     const task = streamTask({ url: server.url });
     const run = observeTask(task);
     const closed = firstValueFrom(task.lifecycle.pipe(filter((event) => event.type === 'closed')));
@@ -80,10 +80,13 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     expect(await peer.closed).to.deep.equal({ code: 1000, reason: '' });
     expect(peer.messages.map((m) => String(m.data))).to.deep.equal(sent);
     const event = await closed;
-    expect(event.type === 'closed' && [event.sent, event.undelivered.length, event.inDoubt.length]).to.deep.equal([500, 0, 0]);
+    // A write resolves even where the platform dropped it (Chromium, in the Close race): values
+    // written within the delivery window before the close are in doubt, never counted sent unseen.
+    expect(event.type === 'closed' && [event.sent + event.inDoubt.length, event.undelivered.length]).to.deep.equal([500, 0]);
+    expect(event.type === 'closed' && event.inDoubt).to.deep.equal(sent.slice(sent.length - (event.type === 'closed' ? event.inDoubt.length : 0)));
   });
 
-  it('values sent before open wait, go out on open in order, and count as sent once written', async () => {
+  it('values sent before open wait, go out on open in order, and count as sent once written and a delivery window old', async () => {
     const task = streamTask({ url: server.url });
     const run = observeTask(task);
     const closed = firstValueFrom(task.lifecycle.pipe(filter((event) => event.type === 'closed')));
@@ -92,6 +95,7 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     const peer = await server.nextConnection();
     expect(String((await peer.nextMessage()).data)).to.equal('a');
     expect(String((await peer.nextMessage()).data)).to.equal('b');
+    await new Promise((resolve) => setTimeout(resolve, 150)); // past the 100 ms delivery window
     task.complete();
     await taskCompletion(run);
     const event = await closed;

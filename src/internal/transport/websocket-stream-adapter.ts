@@ -2,6 +2,7 @@ import { CloseCode } from '../close-code';
 import { utf8ByteLength } from '../utf8-byte-length';
 import { connectionFailed, connectionLost, messageTooBig } from './failures';
 import { sizeOver } from './size-over';
+import { WHATWG_DELIVERY_WINDOW } from './whatwg-socket-adapter';
 import type { TransportEnd, TransportFailure, TransportListener, TransportSocket, WireMessage } from './transport';
 import type {
   WebSocketStreamCloseInfo,
@@ -88,9 +89,14 @@ class WebSocketStreamAdapter implements TransportSocket {
     return this.#state === 'open';
   }
 
-  /** A write's promise says when it is done: no time window is needed to tell (see `confirmsWrites`). */
+  /**
+   * A write's promise says when it is done, but not whether the platform dropped it: Chromium
+   * resolves a write made in the turn the peer's Close arrives and never sends it (pinned in
+   * test/browser/websocket-stream-platform.test.ts). So a value also waits the WHATWG delivery
+   * window, as with the classic `WebSocket`, before it counts as sent.
+   */
   get deliveryWindow(): number {
-    return 0;
+    return WHATWG_DELIVERY_WINDOW;
   }
 
   get confirmsWrites(): true {
@@ -214,10 +220,14 @@ class WebSocketStreamAdapter implements TransportSocket {
     this.#report();
   }
 
-  #onClosed(info: unknown, wasClean: boolean): void {
+  #onClosed(info: unknown, settledClean: boolean): void {
     const { closeCode, reason } = (info ?? {}) as WebSocketStreamCloseInfo;
     // A WebSocketError of a connection that never opened has `closeCode: null`; an abort has none.
     let code = typeof closeCode === 'number' && closeCode !== 0 ? closeCode : CloseCode.abnormalClosure;
+    // Chromium rejects `closed` ("not cleanly closed") when a write failed in the close race,
+    // yet with the peer's code: a code only a received Close frame can carry means the
+    // handshake happened, as the classic `WebSocket` reports it.
+    const wasClean = settledClean || (this.#opened && receivedCloseCode(code));
     // An unclean end with "no status" that this side did not start: the platform failed the
     // connection itself (an invalid frame, invalid UTF-8: RFC 6455 §7.1.7) and sent its own
     // Close (undici then reports 1005). The platform hides why; report it as the classic
@@ -225,7 +235,7 @@ class WebSocketStreamAdapter implements TransportSocket {
     if (!wasClean && code === CloseCode.noStatusReceived && this.#state === 'open') code = CloseCode.abnormalClosure;
     this.#end = { code, reason: typeof reason === 'string' ? reason : '', wasClean, failure: wasClean ? undefined : this.#failure(code, info) };
     // Unclean: the platform errored the readable and discarded what it held (lost in flight).
-    if (!wasClean) this.#readerDone = true;
+    if (!settledClean) this.#readerDone = true;
     this.#report();
   }
 
@@ -244,6 +254,11 @@ class WebSocketStreamAdapter implements TransportSocket {
     this.#state = 'closed';
     this.#listener.onEnd(end);
   }
+}
+
+/** Whether `code` can only have come in a Close frame (not 1005, 1006 or 1015, which never travel). */
+function receivedCloseCode(code: number): boolean {
+  return code >= 1000 && code <= 4999 && code !== CloseCode.noStatusReceived && code !== CloseCode.abnormalClosure && code !== CloseCode.tlsHandshakeFailure;
 }
 
 /** A chunk of the readable side as a wire message: text as it is, bytes as a `Uint8Array`. */

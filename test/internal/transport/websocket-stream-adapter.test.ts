@@ -174,11 +174,19 @@ describe('adaptWebSocketStream', () => {
     expect([end.code, end.failure?.code, end.failure?.closeCode]).to.deep.equal([1006, 'ERR_CONNECTION_FAILED', 1006]);
   });
 
-  it('keeps the code of an unclean end that carries one (the peer Close came, the TCP close did not follow cleanly)', async () => {
+  it("reports an end that carries the peer's code as the clean close it was, though `closed` rejected (Chromium, when a write failed in the Close race)", async () => {
     await opened();
-    stream.endWithError(Object.assign(new Error('unclean close'), { closeCode: 4002, reason: 'r' }));
+    stream.endWithError(Object.assign(new Error('WebSocket was not cleanly closed.'), { closeCode: 4002, reason: 'r' }));
     const end = await listener.ended;
-    expect([end.code, end.reason, end.wasClean, end.failure]).to.deep.equal([4002, 'r', false, undefined]);
+    // Only a received Close frame carries 4002: the handshake happened, as the classic WebSocket reports it.
+    expect([end.code, end.reason, end.wasClean, end.failure]).to.deep.equal([4002, 'r', true, undefined]);
+  });
+
+  it('keeps 1006 from a rejected `closed` as the unclean drop it is', async () => {
+    await opened();
+    stream.endWithError(Object.assign(new Error('unclean close'), { closeCode: 1006, reason: '' }));
+    const end = await listener.ended;
+    expect([end.code, end.wasClean, end.failure?.code]).to.deep.equal([1006, false, 'ERR_CONNECTION_LOST']);
   });
 
   it('maps an unclean "no status" end this side did not start (the platform failed the connection) to 1006 and ERR_CONNECTION_LOST', async () => {
