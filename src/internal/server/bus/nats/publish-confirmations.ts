@@ -3,8 +3,9 @@
  * PING) only after it processed everything the connection sent before it, so one flush
  * confirms every publish written before it was sent.
  *
- * `confirm()` after a publish joins the next flush. At most one flush is in flight: the
- * publishes that arrive meanwhile share the flush sent when it settles. `failAll` settles
+ * `confirm()` after a publish joins the next flush, sent once the current task is over (a
+ * burst of publishes shares it). At most one flush is in flight: the publishes that arrive
+ * meanwhile share the flush sent when it settles. `failAll` settles
  * every waiting confirmation at once (the bus closed, or the connection did).
  */
 export class PublishConfirmations {
@@ -15,8 +16,13 @@ export class PublishConfirmations {
 
   /** Resolves when the server answered a flush sent after this call; rejects with its error. */
   confirm(): Promise<void> {
-    const batch = (this.next ??= new Batch());
-    if (!this.inFlight) this.send();
+    let batch = this.next;
+    if (batch === undefined) {
+      batch = this.next = new Batch();
+      // Sent after the current task, so that a burst of publishes shares one flush. Should
+      // the client reconnect in between, the bus's identity check refuses the confirmation.
+      if (!this.inFlight) queueMicrotask(() => this.sendIfIdle());
+    }
     return batch.settled;
   }
 
@@ -29,6 +35,10 @@ export class PublishConfirmations {
   }
 
   private failInFlight: ((error: unknown) => void) | undefined;
+
+  private sendIfIdle(): void {
+    if (!this.inFlight) this.send();
+  }
 
   private send(): void {
     const batch = this.next;
