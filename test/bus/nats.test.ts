@@ -6,7 +6,7 @@ import { natsBus } from '../../src/bus/nats';
 import { connectionIdentity } from '../../src/internal/server/bus/nats/connection-identity';
 import { BusError, type BusEvent, type MessageBus } from '../../src/server/index';
 import { requireNatsServer, type NatsTestBroker } from '../support/nats-broker';
-import { natsHarness, testConnectionOptions } from './nats-harness';
+import { disposeNatsBrokers, natsHarness, testConnectionOptions, testMaxPayload } from './nats-harness';
 
 /** Polls `condition` until it holds (the mocha timeout bounds the wait; nothing is timed). */
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
@@ -50,7 +50,7 @@ describe('natsBus (core NATS, at most once)', function () {
     await until(async () => (await broker.clientConnections()) === 0);
   });
   after(async () => {
-    await natsHarness.stopBrokers();
+    await disposeNatsBrokers();
   });
 
   it('delivers a message published on one bus to subscribers on it and on another bus, once, data intact', async () => {
@@ -59,7 +59,7 @@ describe('natsBus (core NATS, at most once)', function () {
     const onA = collect(a, 'room.1');
     const onB = collect(b, 'room.1');
     await until(async () => (await broker.subscriptions('room.1')) === 2);
-    const big = 'x'.repeat(1_048_576); // the server's default max_payload, to the byte
+    const big = 'x'.repeat(testMaxPayload); // the test server's max_payload, to the byte
     const payloads = ['héllo wörld ✓ 🚀 中文', '', big, '{"n":1}'];
     for (const payload of payloads) expect(await a.publish('room.1', payload)).to.equal(undefined);
     await until(() => onA.data.length === payloads.length && onB.data.length === payloads.length);
@@ -74,7 +74,7 @@ describe('natsBus (core NATS, at most once)', function () {
     const events: BusEvent[] = [];
     bus.events.subscribe((event) => events.push(event));
     await bus.publish('warm', 'up');
-    const error = await rejection(bus.publish('big', 'x'.repeat(1_048_577)));
+    const error = await rejection(bus.publish('big', 'x'.repeat(testMaxPayload + 1)));
     expect(error).to.be.instanceOf(BusError).with.property('code', 'ERR_BUS_UNAVAILABLE');
     expect((error as Error).message).to.match(/max_payload/);
     expect(events.filter((event) => event.type === 'publish-failed')).to.have.length(1);

@@ -4,7 +4,7 @@
  * ports, and asked through its monitoring endpoint (/connz) what it sees.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,6 +41,7 @@ export class NatsTestBroker {
   private constructor(
     private readonly binary: string,
     private readonly dir: string,
+    private readonly config: string,
     /** The client port (kept across stop/start). */
     readonly port: number,
     /** The HTTP monitoring port. */
@@ -56,20 +57,18 @@ export class NatsTestBroker {
   }
 
   /** Starts nats-server on free ports (the server picks them: -p -1 -m -1, reported in a ports file). */
-  static async start(): Promise<NatsTestBroker> {
+  static async start(options: NatsBrokerOptions = {}): Promise<NatsTestBroker> {
     const binary = natsServerBinary();
     if (binary === undefined) throw new Error('nats-server is not installed');
     const dir = mkdtempSync(join(tmpdir(), 'nats-broker-'));
-    const child = await launch(binary, ['-a', '127.0.0.1', '-p', '-1', '-m', '-1', '--ports_file_dir', dir]);
-    // The server writes the ports file around the time it logs "ready": wait for it.
-    let portsFile: string | undefined;
-    while ((portsFile = readdirSync(dir).find((name) => name.endsWith('.ports'))) === undefined) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const ports = JSON.parse(readFileSync(join(dir, portsFile), 'utf8')) as { nats: string[]; monitoring: string[] };
+    const config = join(dir, 'nats-server.conf');
+    writeFileSync(config, options.maxPayload === undefined ? '' : `max_payload: ${options.maxPayload}\n`);
+    const child = await launch(binary, ['-c', config, '-a', '127.0.0.1', '-p', '-1', '-m', '-1', '--ports_file_dir', dir]);
+    // The server writes the ports file around the time it logs "ready": wait for it, whole.
+    const ports = await readPortsFile(dir);
     const port = Number(new URL(ports.nats[0]!).port);
     const monitorPort = Number(new URL(ports.monitoring[0]!).port);
-    return new NatsTestBroker(binary, dir, port, monitorPort, child);
+    return new NatsTestBroker(binary, dir, config, port, monitorPort, child);
   }
 
   /** Whether the process runs. */
@@ -92,7 +91,7 @@ export class NatsTestBroker {
   /** Starts the server again on the same ports. */
   async start(): Promise<void> {
     if (this.child !== undefined) return;
-    this.child = await launch(this.binary, ['-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)]);
+    this.child = await launch(this.binary, ['-c', this.config, '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)]);
   }
 
   /** Stops the server (if it runs) and removes its directory. */
@@ -101,9 +100,20 @@ export class NatsTestBroker {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** The client connections the server has (the monitoring endpoint is HTTP: the harness has none). */
+  /**
+   * The client connections the server has (the monitoring endpoint is HTTP: the harness has
+   * none). NATS has no goodbye in its protocol: a client that closed its socket is counted
+   * until the server has read the end of it, a moment later. So this reads until two reads,
+   * 50 ms apart, agree, and a connection closed just before the call is not counted.
+   */
   async clientConnections(): Promise<number> {
-    return (await this.connz()).num_connections;
+    let count = (await this.connz()).num_connections;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const again = (await this.connz()).num_connections;
+      if (again === count) return count;
+      count = again;
+    }
   }
 
   /** The subscriptions on `channel`, over all client connections. */
@@ -116,6 +126,22 @@ export class NatsTestBroker {
     const response = await fetch(`http://127.0.0.1:${this.monitorPort}/connz${subs ? '?subs=1' : ''}`);
     if (!response.ok) throw new Error(`/connz answered ${response.status}`);
     return (await response.json()) as ConnzReply;
+  }
+}
+
+/** The ports nats-server reports in its ports file, once the file is there and complete. */
+async function readPortsFile(dir: string): Promise<{ nats: string[]; monitoring: string[] }> {
+  for (;;) {
+    const name = readdirSync(dir).find((file) => file.endsWith('.ports'));
+    if (name !== undefined) {
+      try {
+        const ports = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { nats?: string[]; monitoring?: string[] };
+        if (ports.nats?.[0] !== undefined && ports.monitoring?.[0] !== undefined) return { nats: ports.nats, monitoring: ports.monitoring };
+      } catch {
+        // Still being written.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
@@ -142,7 +168,13 @@ function launch(binary: string, args: readonly string[]): Promise<ChildProcess> 
   });
 }
 
+/** How to configure the server. */
+export interface NatsBrokerOptions {
+  /** The largest message the server takes, in bytes (nats-server's default: 1 MiB). */
+  readonly maxPayload?: number;
+}
+
 /** Starts a nats-server on free loopback ports. */
-export function startNatsBroker(): Promise<NatsTestBroker> {
-  return NatsTestBroker.start();
+export function startNatsBroker(options?: NatsBrokerOptions): Promise<NatsTestBroker> {
+  return NatsTestBroker.start(options);
 }
