@@ -62,7 +62,7 @@ export class NatsTestBroker {
     if (binary === undefined) throw new Error('nats-server is not installed');
     const dir = mkdtempSync(join(tmpdir(), 'nats-broker-'));
     const config = join(dir, 'nats-server.conf');
-    writeFileSync(config, options.maxPayload === undefined ? '' : `max_payload: ${options.maxPayload}\n`);
+    writeFileSync(config, `${options.maxPayload === undefined ? '' : `max_payload: ${options.maxPayload}\n`}${options.config ?? ''}\n`);
     const child = await launch(binary, ['-c', config, '-a', '127.0.0.1', '-p', '-1', '-m', '-1', '--ports_file_dir', dir]);
     // The server writes the ports file around the time it logs "ready": wait for it, whole.
     const ports = await readPortsFile(dir);
@@ -172,6 +172,8 @@ function launch(binary: string, args: readonly string[]): Promise<ChildProcess> 
 export interface NatsBrokerOptions {
   /** The largest message the server takes, in bytes (nats-server's default: 1 MiB). */
   readonly maxPayload?: number;
+  /** More of nats-server's configuration file (authorization, say). */
+  readonly config?: string;
 }
 
 /** Starts a nats-server on free loopback ports. */
