@@ -37,6 +37,8 @@ export class NatsMessageBus implements MessageBus {
   /** Why the bus cannot work any more, when its connection closed without `close()`. */
   private failure: BusError | undefined;
   private closing: Promise<void> | undefined;
+  /** Publishes not settled yet. */
+  private readonly publishing = new Set<Promise<void>>();
 
   constructor(options: NatsBusOptions) {
     this.events = this.eventSubject.asObservable();
@@ -55,8 +57,20 @@ export class NatsMessageBus implements MessageBus {
     this.live.catch(() => undefined);
   }
 
-  async publish(channel: string, data: string): Promise<string | undefined> {
-    if (this.closing !== undefined) throw new BusError('ERR_BUS_CLOSED', 'The bus is closed: nothing was published.');
+  publish(channel: string, data: string): Promise<string | undefined> {
+    if (this.closing !== undefined) return Promise.reject(new BusError('ERR_BUS_CLOSED', 'The bus is closed: nothing was published.'));
+    const attempt = this.attemptPublish(channel, data);
+    // close() waits for these, so that their 'publish-failed' events come before 'closed'.
+    const settled = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.publishing.add(settled);
+    void settled.then(() => this.publishing.delete(settled));
+    return attempt;
+  }
+
+  private async attemptPublish(channel: string, data: string): Promise<undefined> {
     checkNatsSubject(channel);
     if (typeof data !== 'string') throw new TypeError(`A bus message is a string, not ${typeof data}: nothing was published.`);
     let live = this.current;
@@ -214,6 +228,7 @@ export class NatsMessageBus implements MessageBus {
       }
       live.confirmations.failAll(new BusError('ERR_BUS_CLOSED', 'The bus closed before NATS confirmed the message: it may or may not have been delivered.'));
     }
+    await Promise.all(this.publishing);
     this.emit({ type: 'closed' });
     this.eventSubject.complete();
   }
