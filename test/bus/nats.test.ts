@@ -268,7 +268,9 @@ describe('natsBus (core NATS, at most once)', function () {
       await until(() => log.includes('a:down:publisher') && log.includes('b:down:subscriber'));
       await until(() => rejected.size > 0);
       await broker.start();
-      await until(() => log.includes('a:up:publisher') && log.includes('b:up:subscriber'));
+      // Up again after the down (the first 'up' events came when the buses connected).
+      const upAfterDown = (entry: string): boolean => log.lastIndexOf(`${entry}:up:${entry === 'a' ? 'publisher' : 'subscriber'}`) > log.indexOf(`${entry}:down:subscriber`);
+      await until(() => upAfterDown('a') && upAfterDown('b'));
       const resumedAt = resolved.size;
       await until(() => resolved.size >= resumedAt + 20 * burst);
       stopping = true;
