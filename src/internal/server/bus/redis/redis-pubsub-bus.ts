@@ -1,11 +1,10 @@
 import { EMPTY, Observable, throwError } from 'rxjs';
-import { assertChannel, assertData } from '../assert-bus-input';
+import { assertChannel } from '../assert-bus-input';
 import { BusError } from '../bus-error';
 import { BusEventLog } from '../bus-event-log';
 import { ChannelFanout } from '../channel-fanout';
 import type { BusMessage, BusSubscribeOptions, MessageBus } from '../message-bus';
-import { firstConnectionAttempt } from './first-connection';
-import { redisBusError } from './redis-bus-error';
+import { redisPublish } from './redis-publish';
 import { closeRedisConnection, connectionOverrides, openRedisConnection, type RedisConnection } from './redis-connection';
 import { watchRedisConnection } from './watch-redis-connection';
 
@@ -58,7 +57,7 @@ export function redisBus(options: RedisBusOptions): MessageBus {
   const publisher = openRedisConnection(options.connection, connectionOverrides);
   // The bus re-subscribes itself after a reconnect so that 'up' means "subscribed again".
   const subscriber = openRedisConnection(options.connection, { ...connectionOverrides, autoResubscribe: false });
-  const publisherConnected = firstConnectionAttempt(publisher);
+  const publish = redisPublish(publisher, log);
 
   const fanout = new ChannelFanout<BusMessage>(
     (channel) => {
@@ -86,21 +85,11 @@ export function redisBus(options: RedisBusOptions): MessageBus {
   return {
     delivery: 'at-most-once',
     events: log.events,
-    async publish(channel: string, data: string): Promise<undefined> {
-      assertChannel(channel);
-      assertData(data);
-      if (log.isClosed) throw log.closedError();
-      await publisherConnected;
-      if (log.isClosed) throw log.closedError();
-      if (publisher.status !== 'ready') {
-        throw log.publishFailed(channel, new BusError('ERR_BUS_UNAVAILABLE', `Redis is unreachable (connection ${publisher.status}): PUBLISH not sent`));
-      }
-      try {
+    publish(channel: string, data: string): Promise<undefined> {
+      return publish(channel, data, 'PUBLISH', async () => {
         await publisher.publish(channel, data);
-      } catch (error) {
-        throw log.publishFailed(channel, redisBusError('PUBLISH', error));
-      }
-      return undefined;
+        return undefined;
+      });
     },
     messages(channel: string, subscribeOptions?: BusSubscribeOptions): Observable<BusMessage> {
       assertChannel(channel);

@@ -1,10 +1,8 @@
 import { EMPTY, Observable, throwError } from 'rxjs';
-import { assertChannel, assertData } from '../assert-bus-input';
-import { BusError } from '../bus-error';
+import { assertChannel } from '../assert-bus-input';
 import { BusEventLog } from '../bus-event-log';
 import type { BusMessage, BusSubscribeOptions, MessageBus } from '../message-bus';
-import { firstConnectionAttempt } from './first-connection';
-import { redisBusError } from './redis-bus-error';
+import { redisPublish } from './redis-publish';
 import { closeRedisConnection, connectionOverrides, openRedisConnection, type RedisConnection } from './redis-connection';
 import { historyArguments, type StreamHistory } from './stream-history';
 import { streamKeys } from './stream-keys';
@@ -71,7 +69,7 @@ export function redisStreamsBus(options: RedisStreamsBusOptions): MessageBus {
   // No offline queue and no resend: a resent XADD whose first reply was lost would add the message twice.
   const publisher = openRedisConnection(options.connection, connectionOverrides);
   const readerConnection = openRedisConnection(options.connection, connectionOverrides);
-  const publisherConnected = firstConnectionAttempt(publisher);
+  const publish = redisPublish(publisher, log);
   const reader = new StreamReader(readerConnection, publisher, keyPrefix, (event) => log.report(event));
 
   const stopWatching = [
@@ -87,22 +85,12 @@ export function redisStreamsBus(options: RedisStreamsBusOptions): MessageBus {
   return {
     delivery: 'resumable',
     events: log.events,
-    async publish(channel: string, data: string): Promise<string> {
-      assertChannel(channel);
-      assertData(data);
-      if (log.isClosed) throw log.closedError();
-      await publisherConnected;
-      if (log.isClosed) throw log.closedError();
-      if (publisher.status !== 'ready') {
-        throw log.publishFailed(channel, new BusError('ERR_BUS_UNAVAILABLE', `Redis is unreachable (connection ${publisher.status}): XADD not sent`));
-      }
-      const keys = streamKeys(keyPrefix, channel);
-      try {
+    publish(channel: string, data: string): Promise<string> {
+      return publish(channel, data, 'XADD', async () => {
+        const keys = streamKeys(keyPrefix, channel);
         const [epoch, n, id] = (await publisher.eval(publishScript, 2, keys.stream, keys.meta, newEpoch(), data, history.maxLength, history.maxAgeMs)) as [string, number, string];
         return formatOffset({ epoch, n: Number(n), id });
-      } catch (error) {
-        throw log.publishFailed(channel, redisBusError('XADD', error));
-      }
+      });
     },
     messages(channel: string, subscribeOptions?: BusSubscribeOptions): Observable<BusMessage> {
       assertChannel(channel);
