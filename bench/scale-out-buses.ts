@@ -35,5 +35,5 @@ export function isBusAvailable(kind: BusKind): boolean {
 export function createBus(kind: BusKind, url: string): MessageBus {
   const factory = FACTORIES[kind]();
   if (factory === undefined) throw new Error(`the ${kind} bus is not implemented on this branch`);
-  return factory(kind === 'nats' ? { servers: url } : { url });
+  return factory(kind === 'nats' ? { servers: url } : { connection: url });
 }

@@ -9,7 +9,8 @@
  *   LAST connection of every swarm has it;
  * - publishes a burst of `burst` messages back to back: throughput is messages (and
  *   deliveries) per second from the first publish until every connection has all of them;
- *   server CPU per delivery is the servers' CPU time over that burst;
+ *   server CPU per delivery is the servers' CPU time over that burst (and, apart, over the
+ *   single messages, where nothing can be coalesced);
  * - checks that every connection received every message exactly once, in order.
  */
 import { Child } from './children.js';
@@ -29,6 +30,8 @@ export interface FanOutSample {
   readonly deliveriesPerSecond: number;
   /** Burst: CPU time of all server processes per delivery, microseconds. */
   readonly serverCpuPerDeliveryMicros: number;
+  /** Single messages (the latency trials): CPU time of all server processes per delivery, microseconds. */
+  readonly singleCpuPerDeliveryMicros: number;
   /** Messages the publisher's broker (or Subject) took. */
   readonly published: number;
   /** Publishes that failed. */
@@ -100,7 +103,12 @@ export async function measureFanOut(variant: FanOutVariant, brokerUrl: string, p
       if (result.rejected > 0) throw new Error(`${variant}: ${result.rejected} publishes failed: ${result.firstError}`);
     };
 
+    const cpu = (): Promise<NodeJS.CpuUsage[]> => Promise.all(nodes.map((node) => node.request<NodeJS.CpuUsage>({ kind: 'cpu' }, 5000)));
+    const cpuMicrosSince = (before: NodeJS.CpuUsage[], after: NodeJS.CpuUsage[]): number =>
+      after.reduce((sum, a, i) => sum + a.user + a.system - before[i]!.user - before[i]!.system, 0);
+
     const latenciesMs: number[] = [];
+    const cpuBeforeTrials = await cpu();
     for (let k = 0; k < plan.latencyTrials; k++) {
       const result = await nodes[0]!.request<PublishResult>({ kind: 'publish', from: k, count: 1, size: plan.size }, 30_000);
       account(result);
@@ -110,13 +118,13 @@ export async function measureFanOut(variant: FanOutVariant, brokerUrl: string, p
       await sleep(20);
     }
 
-    const cpuBefore = await Promise.all(nodes.map((node) => node.request<NodeJS.CpuUsage>({ kind: 'cpu' }, 5000)));
+    const cpuBefore = await cpu();
+    const singleCpuMicros = cpuMicrosSince(cpuBeforeTrials, cpuBefore);
     const burst = await nodes[0]!.request<PublishResult>({ kind: 'publish', from: plan.latencyTrials, count: plan.burst, size: plan.size }, 60_000);
     account(burst);
     const statuses = await waitAll(plan.latencyTrials + plan.burst);
-    const cpuAfter = await Promise.all(nodes.map((node) => node.request<NodeJS.CpuUsage>({ kind: 'cpu' }, 5000)));
+    const cpuMicros = cpuMicrosSince(cpuBefore, await cpu());
     const seconds = Number(lastOf(statuses) - BigInt(burst.t0)) / 1e9;
-    const cpuMicros = cpuAfter.reduce((sum, after, i) => sum + after.user + after.system - cpuBefore[i]!.user - cpuBefore[i]!.system, 0);
     const complete = statuses.every((s) => s.complete);
     const delivered = statuses.reduce((sum, s) => sum + s.received, 0);
     return {
@@ -125,6 +133,7 @@ export async function measureFanOut(variant: FanOutVariant, brokerUrl: string, p
       messagesPerSecond: complete ? plan.burst / seconds : Number.NaN,
       deliveriesPerSecond: complete ? (plan.burst * plan.connections) / seconds : Number.NaN,
       serverCpuPerDeliveryMicros: cpuMicros / (plan.burst * plan.connections),
+      singleCpuPerDeliveryMicros: singleCpuMicros / (plan.latencyTrials * plan.connections),
       published,
       rejected,
       expected: published * plan.connections,

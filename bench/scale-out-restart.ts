@@ -62,7 +62,12 @@ function overlaps(record: PublishRecord, window: ReportedWindow): boolean {
   return record.calledAt <= finiteOr(window.to, Number.POSITIVE_INFINITY) && end >= window.from;
 }
 
-function account(records: readonly PublishRecord[], report: PeerReport, stoppedAt: number): RestartSubscriber {
+/**
+ * One subscriber's accounting of every publish (`records[i]` is message `i`): delivered,
+ * lost inside a window its bus reported, or lost unreported. Times are monotonic ms;
+ * `stoppedAt` only shifts the windows for display.
+ */
+export function accountForSubscriber(records: readonly PublishRecord[], report: PeerReport, stoppedAt: number): RestartSubscriber {
   const counts = new Map<number, number>();
   let reordered = 0;
   let highest = -1;
@@ -141,7 +146,7 @@ export async function measureRestart(
       rejected: records.filter((r) => r.outcome === 'rejected').length,
       pending: records.filter((r) => r.outcome === 'pending').length,
       rejections,
-      subscribers: reports.map((report) => account(records, report, stoppedAt)),
+      subscribers: reports.map((report) => accountForSubscriber(records, report, stoppedAt)),
       publisherEvents: reports[0]!.events.map(({ at, event }) => `${Math.round(at - stoppedAt)} ms ${event}`),
     };
   } finally {

@@ -21,13 +21,19 @@ export interface FanOutRow {
   readonly messagesPerSecond: number;
   readonly deliveriesPerSecond: number;
   readonly serverCpuPerDeliveryMicros: number;
+  readonly singleCpuPerDeliveryMicros: number;
   /** Summed over rounds: deliveries expected, counted, and out of sequence. */
   readonly expected: number;
   readonly delivered: number;
   readonly anomalies: number;
   /** The raw variant the ratios are to, and the medians of the paired ratios (library ÷ raw). */
   readonly counterpart?: FanOutVariant;
-  readonly ratio?: { readonly p50: number; readonly messagesPerSecond: number; readonly serverCpuPerDelivery: number };
+  readonly ratio?: {
+    readonly p50: number;
+    readonly messagesPerSecond: number;
+    readonly serverCpuPerDelivery: number;
+    readonly singleCpuPerDelivery: number;
+  };
 }
 
 export interface ScaleOutResults {
@@ -62,6 +68,9 @@ export function fanOutRows(samples: ReadonlyMap<FanOutVariant, (FanOutSample | u
             serverCpuPerDelivery: median(
               pairedRatios(perRound(variant, (s) => s.serverCpuPerDeliveryMicros), perRound(counterpart, (s) => s.serverCpuPerDeliveryMicros)),
             ),
+            singleCpuPerDelivery: median(
+              pairedRatios(perRound(variant, (s) => s.singleCpuPerDeliveryMicros), perRound(counterpart, (s) => s.singleCpuPerDeliveryMicros)),
+            ),
           }
         : undefined;
     const latencies = ok.flatMap((s) => s.latenciesMs);
@@ -74,6 +83,7 @@ export function fanOutRows(samples: ReadonlyMap<FanOutVariant, (FanOutSample | u
       messagesPerSecond: median(ok.map((s) => s.messagesPerSecond)),
       deliveriesPerSecond: median(ok.map((s) => s.deliveriesPerSecond)),
       serverCpuPerDeliveryMicros: median(ok.map((s) => s.serverCpuPerDeliveryMicros)),
+      singleCpuPerDeliveryMicros: median(ok.map((s) => s.singleCpuPerDeliveryMicros)),
       expected: ok.reduce((sum, s) => sum + s.expected, 0),
       delivered: ok.reduce((sum, s) => sum + s.delivered, 0),
       anomalies: ok.reduce((sum, s) => sum + s.anomalies, 0),

@@ -85,7 +85,7 @@ describe('bench: scale-out (smoke mode)', function () {
 
   it('measured every figure of the table (numbers, not blanks), and a ratio to the raw counterpart where there is one', () => {
     for (const row of results.fanOut) {
-      for (const value of [row.p50Ms, row.p99Ms, row.messagesPerSecond, row.deliveriesPerSecond, row.serverCpuPerDeliveryMicros]) {
+      for (const value of [row.p50Ms, row.p99Ms, row.messagesPerSecond, row.deliveriesPerSecond, row.serverCpuPerDeliveryMicros, row.singleCpuPerDeliveryMicros]) {
         expect(value, row.variant).to.be.a('number').and.to.be.greaterThan(0);
       }
       expect(row.p99Ms, row.variant).to.be.at.least(row.p50Ms);
