@@ -47,8 +47,13 @@ export interface RestartSample {
   readonly pending: number;
   /** Rejection codes and how often each came. */
   readonly rejections: Record<string, number>;
+  /** When the first and the last rejected publish was called, milliseconds from the broker stop. */
+  readonly rejectedCalledFrom: number;
+  readonly rejectedCalledTo: number;
   readonly subscribers: RestartSubscriber[];
-  /** The publisher's bus events, milliseconds from the broker stop. */
+  /** `'publish-failed'` events of the publisher's bus: one per rejected publish when all is well. */
+  readonly publishFailedEvents: number;
+  /** The publisher's other bus events, milliseconds from the broker stop. */
   readonly publisherEvents: string[];
 }
 
@@ -135,9 +140,12 @@ export async function measureRestart(
     const reports = await Promise.all(peers.map((peer) => peer.request<PeerReport>({ kind: 'report' }, 10_000)));
     const rejections: Record<string, number> = {};
     for (const record of records) if (record.outcome === 'rejected') rejections[record.error ?? '?'] = (rejections[record.error ?? '?'] ?? 0) + 1;
+    const rejectedAt = records.filter((r) => r.outcome === 'rejected').map((r) => r.calledAt - stoppedAt);
     return {
       bus,
       persistent: options.persistent,
+      rejectedCalledFrom: Math.round(Math.min(...rejectedAt)),
+      rejectedCalledTo: Math.round(Math.max(...rejectedAt)),
       rate: options.rate,
       seconds: options.seconds,
       downMs: options.downMs,
@@ -147,7 +155,10 @@ export async function measureRestart(
       pending: records.filter((r) => r.outcome === 'pending').length,
       rejections,
       subscribers: reports.map((report) => accountForSubscriber(records, report, stoppedAt)),
-      publisherEvents: reports[0]!.events.map(({ at, event }) => `${Math.round(at - stoppedAt)} ms ${event}`),
+      publishFailedEvents: reports[0]!.events.filter(({ event }) => event.includes('"type":"publish-failed"')).length,
+      publisherEvents: reports[0]!.events
+        .filter(({ event }) => !event.includes('"type":"publish-failed"'))
+        .map(({ at, event }) => `${Math.round(at - stoppedAt)} ms ${event}`),
     };
   } finally {
     await Promise.all(peers.map((peer) => peer.kill()));

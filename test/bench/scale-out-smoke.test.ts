@@ -110,10 +110,17 @@ describe('bench: scale-out (smoke mode)', function () {
 
   it('accounted for every publish across a broker restart, with no unreported loss (for each bus on the branch)', () => {
     const buses = (['redis', 'redis-streams', 'nats'] as const).filter((bus) => isBusAvailable(bus) && (bus === 'nats' ? hasNats : hasRedis));
-    expect(results.restart.map((sample) => sample.bus)).to.deep.equal(buses);
+    const cells = [
+      ['redis', false],
+      ['redis-streams', true],
+      ['redis-streams', false],
+      ['nats', false],
+    ].filter(([bus]) => buses.includes(bus as (typeof buses)[number]));
+    expect(results.restart.map((sample) => [sample.bus, sample.persistent])).to.deep.equal(cells);
     for (const sample of results.restart) {
       expect(sample.published, sample.bus).to.equal(Math.round(plan.restart.rate * plan.restart.seconds));
       expect(sample.resolved + sample.rejected + sample.pending, sample.bus).to.equal(sample.published);
+      expect(sample.publishFailedEvents, `${sample.bus}: one 'publish-failed' event per rejected publish`).to.equal(sample.rejected);
       for (const subscriber of sample.subscribers) {
         expect(subscriber.lostUnreported, sample.bus).to.equal(0);
         expect(subscriber.duplicates, sample.bus).to.equal(0);
