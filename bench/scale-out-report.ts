@@ -35,13 +35,13 @@ function resumeTable(results: ScaleOutResults): string {
 
 function restartTable(results: ScaleOutResults): string {
   const head =
-    '| bus | broker keeps data | published (called) | resolved | rejected / publish-failed events | rejected publishes called (ms from stop) | pending at end | subscriber | delivered | lost, reported | lost, NOT reported | duplicates | reordered | reported windows (ms from stop) |';
-  const rule = '|---|---|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---|';
+    '| bus | broker keeps data | published (called) | resolved | rejected / publish-failed events | rejected publishes called (ms from stop) | pending at end | subscriber | delivered | lost, reported | lost, NOT reported | delivered although rejected | duplicates | reordered | reported windows (ms from stop) |';
+  const rule = '|---|---|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---|';
   const rows = results.restart.flatMap((sample) =>
     sample.subscribers.map(
       (s, i) =>
         `| ${sample.bus} | ${sample.persistent ? 'yes (AOF)' : 'no'} | ${count(sample.published)} | ${count(sample.resolved)} | ${count(sample.rejected)} / ${count(sample.publishFailedEvents)} | ${sample.rejected > 0 ? `${sample.rejectedCalledFrom}…${sample.rejectedCalledTo}` : '—'} | ${count(sample.pending)} | ` +
-        `${i === 0 ? 'publisher\'s process' : 'other process'} | ${count(s.delivered)} | ${count(s.lostReported)} | ${s.lostUnreported === 0 ? '0' : `**${s.lostUnreported}**`} | ` +
+        `${i === 0 ? 'publisher\'s process' : 'other process'} | ${count(s.delivered)} | ${count(s.lostReported)} | ${s.lostUnreported === 0 ? '0' : `**${s.lostUnreported}**`} | ${s.deliveredNotResolved} | ` +
         `${s.duplicates} | ${s.reordered} | ${s.windows.map((w) => `${w.why} ${w.from}…${Number.isFinite(w.to) ? w.to : 'open'}`).join('; ') || 'none'} |`,
     ),
   );

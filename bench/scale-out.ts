@@ -12,11 +12,12 @@
  * left out with a note; under CI=true a missing broker is an error.
  */
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { killAll } from './children.js';
+import { killAll, useBuiltChildren } from './children.js';
 import { brokerBinary, startBroker, type BenchBroker, type BrokerKind } from './scale-out-broker.js';
+import { buildScaleOutChildren } from './scale-out-build.js';
 import { isBusAvailable, type BusKind } from './scale-out-buses.js';
 import { measureFanOut, type FanOutSample } from './scale-out-fan-out.js';
 import { FAN_OUT_VARIANTS, type FanOutVariant } from './scale-out-variants.js';
@@ -44,6 +45,8 @@ const plan: ScaleOutPlan = {
 const outDir = option('out') ?? fileURLToPath(new URL('./results/', import.meta.url));
 const fileName = mode === 'full' ? 'scale-out' : `scale-out-${mode}`;
 const chosen = option('variants')?.split(',');
+// One per run: runs may overlap (the smoke test while someone benchmarks).
+const BUILD_DIR = fileURLToPath(new URL(`./results/.scale-out-build-${process.pid}.tmp/`, import.meta.url));
 const notes: string[] = [];
 const errors: string[] = [];
 const started = Date.now();
@@ -165,6 +168,9 @@ async function main(): Promise<void> {
   if (Number.isFinite(limit) && limit < plan.connections + 1000) {
     notes.push(`ulimit -n is ${limit}: the single-process variants hold ${plan.connections} sockets, which may fail.`);
   }
+  // Children run built modules, not the sources through tsx (see bench/scale-out-build.ts).
+  await buildScaleOutChildren(BUILD_DIR);
+  useBuiltChildren(BUILD_DIR);
   const loadBefore = loadavg();
   const variants = runnableVariants();
   const brokers = new Map<BrokerKind, BenchBroker>();
@@ -225,4 +231,5 @@ try {
   process.exitCode = 1;
 } finally {
   killAll();
+  rmSync(BUILD_DIR, { recursive: true, force: true });
 }
