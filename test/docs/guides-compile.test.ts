@@ -36,6 +36,7 @@ const GUIDES = [
   'marble-testing.md',
   'reconnect-and-heartbeat.md',
   'performance.md',
+  'scale-out.md',
 ] as const;
 
 /**

@@ -55,6 +55,14 @@ function isNestOnly(specifier: string): boolean {
   return specifier.startsWith('@nestjs/') || specifier === 'reflect-metadata';
 }
 
+/** The client libraries only the bus entries may load: ioredis for ./bus/redis*, @nats-io/* for ./bus/nats. */
+function isRedisClient(specifier: string): boolean {
+  return specifier === 'ioredis' || specifier.startsWith('ioredis/');
+}
+function isNatsClient(specifier: string): boolean {
+  return specifier.startsWith('@nats-io/');
+}
+
 /** What a built file loads from outside dist/, following its own chunks (relative imports). */
 function externalImports(file: string, seen = new Set<string>()): string[] {
   if (seen.has(file)) return [];
@@ -107,6 +115,21 @@ describe('build output (dist/)', () => {
       }
     });
 
+    it('load ioredis from the bus/redis and bus/redis-streams entries only (and their chunks), @nats-io from none of the other entries', () => {
+      const nonBus = ['esm/index.js', 'esm/testing.js', 'esm/server.js', 'esm/nestjs.js', 'cjs/index.cjs', 'cjs/testing.cjs', 'cjs/server.cjs', 'cjs/nestjs.cjs'];
+      for (const entry of nonBus) {
+        expect(externalImports(join(dist, entry)).filter((s) => isRedisClient(s) || isNatsClient(s)), entry).to.deep.equal([]);
+      }
+      for (const entry of ['esm/bus/nats.js', 'cjs/bus/nats.cjs']) {
+        expect(externalImports(join(dist, entry)).filter(isRedisClient), entry).to.deep.equal([]);
+      }
+      for (const entry of ['esm/bus/redis.js', 'esm/bus/redis-streams.js', 'cjs/bus/redis.cjs', 'cjs/bus/redis-streams.cjs']) {
+        const loaded = externalImports(join(dist, entry));
+        expect(loaded.filter(isNatsClient), entry).to.deep.equal([]);
+        expect(loaded, entry).to.include('ioredis');
+      }
+    });
+
     it('loads the ESM entry with import() and exports the core API', async () => {
       const esm = (await import(pathToFileURL(join(dist, 'esm/index.js')).href)) as LibraryExports;
       expect(esm.fromWebSocketTask).to.be.a('function');
@@ -129,12 +152,16 @@ describe('build output (dist/)', () => {
     });
 
     it('resolves every entry point by package name, with import and with require', async () => {
-      for (const entry of ['rxjs-websocket-task', 'rxjs-websocket-task/testing', 'rxjs-websocket-task/server', 'rxjs-websocket-task/nestjs']) {
+      for (const entry of ['rxjs-websocket-task', 'rxjs-websocket-task/testing', 'rxjs-websocket-task/server', 'rxjs-websocket-task/nestjs', 'rxjs-websocket-task/bus/redis', 'rxjs-websocket-task/bus/redis-streams']) {
         expect(typeof (await import(entry)), `import('${entry}')`).to.equal('object');
         expect(typeof require(entry), `require('${entry}')`).to.equal('object');
       }
       const byName = (await import('rxjs-websocket-task')) as LibraryExports;
       expect(byName.fromWebSocketTask).to.be.a('function');
+      for (const [entry, factory] of [['rxjs-websocket-task/bus/redis', 'redisBus'], ['rxjs-websocket-task/bus/redis-streams', 'redisStreamsBus']] as const) {
+        expect((await import(entry))[factory], `import('${entry}').${factory}`).to.be.a('function');
+        expect((require(entry) as Record<string, unknown>)[factory], `require('${entry}').${factory}`).to.be.a('function');
+      }
     });
   });
 
@@ -175,8 +202,21 @@ describe('build output (dist/)', () => {
       expect(naming.map((file) => file.slice(dist.length + 1)).sort()).to.deep.equal(['types/nestjs.d.cts', 'types/nestjs.d.ts']);
     });
 
-    it('has a .d.ts and a .d.cts for every entry point', () => {
+    it('name ioredis only in the bus/redis* entries and their chunks: the others type-check without it', () => {
+      const naming = filesUnder(join(dist, 'types'))
+        .filter((file) => /['"]ioredis['"]/.test(readFileSync(file, 'utf8')))
+        .map((file) => file.slice(dist.length + 1));
+      expect(naming).to.include.members(['types/bus/redis.d.ts', 'types/bus/redis.d.cts', 'types/bus/redis-streams.d.ts', 'types/bus/redis-streams.d.cts']);
+      for (const file of naming) expect(file, file).to.match(/^types\/(bus\/redis(-streams)?\.d\.c?ts|chunks\/redis-[\w-]+\.d\.c?ts)$/);
       for (const name of ['index', 'testing', 'server', 'nestjs']) {
+        for (const extension of ['d.ts', 'd.cts']) {
+          expect(readFileSync(join(dist, `types/${name}.${extension}`), 'utf8'), `${name}.${extension}`).not.to.match(/['"]\.\/chunks\/redis-/);
+        }
+      }
+    });
+
+    it('has a .d.ts and a .d.cts for every entry point', () => {
+      for (const name of ['index', 'testing', 'server', 'nestjs', 'bus/redis', 'bus/redis-streams', 'bus/nats']) {
         expect(existsSync(join(dist, `types/${name}.d.ts`)), `${name}.d.ts`).to.equal(true);
         expect(existsSync(join(dist, `types/${name}.d.cts`)), `${name}.d.cts`).to.equal(true);
       }

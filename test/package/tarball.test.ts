@@ -29,13 +29,15 @@ async function node(cwd: string, file: string, env: Record<string, string> = {})
 }
 
 // What a consumer script checks, in ESM and in CommonJS: every entry point loads (./nestjs
-// with its optional peers, Nest, installed), the testing kit's tasks are the main entry's
+// with its optional peers, Nest, installed; ./bus/redis* with ioredis installed), the testing kit's tasks are the main entry's
 // class, and a real connection works.
 const consumerCheck = (load: (specifier: string) => string) => `
   const main = ${load('rxjs-websocket-task')};
   const testing = ${load('rxjs-websocket-task/testing')};
   const server = ${load('rxjs-websocket-task/server')};
   const nestjs = ${load('rxjs-websocket-task/nestjs')};
+  const busRedis = ${load('rxjs-websocket-task/bus/redis')};
+  const busRedisStreams = ${load('rxjs-websocket-task/bus/redis-streams')};
   const task = main.fromWebSocketTask(process.env.ECHO_URL);
   const received = [];
   task.subscribe({
@@ -45,6 +47,8 @@ const consumerCheck = (load: (specifier: string) => string) => `
       testing: Object.keys(testing).sort(),
       server: Object.keys(server).sort(),
       nestjs: Object.keys(nestjs).sort(),
+      busRedis: Object.keys(busRedis).sort(),
+      busRedisStreams: Object.keys(busRedisStreams).sort(),
       sharedClass: testing.createVirtualPeer().fromWebSocketTask('wss://x.test') instanceof main.WebSocketTask,
       closeCodeRules: task.closeCodeRules,
       received,
@@ -77,7 +81,7 @@ describe('the packed tarball, installed in a fresh folder', function () {
     // repository tests with; `ws` as the tarball's own dependency range resolves it.
     // --prefer-offline: npm's cache first.
     // @types/node and @types/ws only for the type check of the Node entries.
-    const peers = ['rxjs', '@nestjs/common', '@nestjs/core', '@nestjs/websockets', 'reflect-metadata', '@types/node', '@types/ws'].map(locked);
+    const peers = ['rxjs', '@nestjs/common', '@nestjs/core', '@nestjs/websockets', 'reflect-metadata', 'ioredis', '@types/node', '@types/ws'].map(locked);
     await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', join(work, packed.filename), ...peers],
@@ -91,11 +95,11 @@ describe('the packed tarball, installed in a fresh folder', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('contains dist, the docs (with the chart performance.md shows), the README and the node10 entry folders (testing, server, nestjs), and no sources, tests or generated API pages', () => {
+  it('contains dist, the docs (with the chart performance.md shows), the README and the node10 entry folders (testing, server, nestjs, bus/*), and no sources, tests or generated API pages', () => {
     expect(packedFiles).to.include.members(['package.json', 'README.md', 'dist/browser/index.js', 'dist/types/index.d.ts', 'dist/cjs/index.cjs']);
-    expect(packedFiles).to.include.members(['docs/performance.svg', 'testing/package.json', 'server/package.json', 'nestjs/package.json']);
+    expect(packedFiles).to.include.members(['docs/performance.svg', 'testing/package.json', 'server/package.json', 'nestjs/package.json', 'bus/redis/package.json', 'bus/redis-streams/package.json']);
     const unexpected = packedFiles.filter(
-      (file) => !/^(package\.json|README\.md|LICENSE|dist\/.+|docs\/[^/]+\.(md|svg)|(testing|server|nestjs)\/package\.json)$/.test(file),
+      (file) => !/^(package\.json|README\.md|LICENSE|dist\/.+|docs\/[^/]+\.(md|svg)|(testing|server|nestjs|bus\/(redis|redis-streams|nats))\/package\.json)$/.test(file),
     );
     expect(unexpected).to.deep.equal([]);
   });
@@ -107,6 +111,8 @@ describe('the packed tarball, installed in a fresh folder', function () {
     expect(result['testing']).to.include.members(['createVirtualPeer', 'closeFrame', 'PeerEnding']);
     expect(result['server']).to.include('fromWebSocketServer');
     expect(result['nestjs']).to.include.members(['WebSocketTaskAdapter', 'WebSocketTaskExceptionFilter', 'broadcastToClients']);
+    expect(result['busRedis']).to.deep.equal(['redisBus']);
+    expect(result['busRedisStreams']).to.deep.equal(['redisStreamsBus']);
     expect(result).to.deep.include({ sharedClass: true, closeCodeRules: 'rfc6455', received: ['hello from the tarball'], closeCode: 1000 });
   });
 
@@ -116,6 +122,8 @@ describe('the packed tarball, installed in a fresh folder', function () {
     expect(result['main']).to.include.members(['fromWebSocketTask', 'CloseCode', 'WebSocketTaskError', 'WebSocketTask']);
     expect(result['server']).to.include('fromWebSocketServer');
     expect(result['nestjs']).to.include.members(['WebSocketTaskAdapter', 'WebSocketTaskExceptionFilter', 'broadcastToClients']);
+    expect(result['busRedis']).to.deep.equal(['redisBus']);
+    expect(result['busRedisStreams']).to.deep.equal(['redisStreamsBus']);
     expect(result).to.deep.include({ sharedClass: true, closeCodeRules: 'rfc6455', received: ['hello from the tarball'], closeCode: 1000 });
   });
 

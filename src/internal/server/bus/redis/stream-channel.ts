@@ -1,0 +1,25 @@
+import type { Subscriber } from 'rxjs';
+import type { BusMessage } from '../message-bus.js';
+import type { StreamPosition } from './stream-offset.js';
+
+/** A subscriber waiting to join the live feed: after replaying what followed `after`, if given. */
+export interface ReplayRequest {
+  readonly subscriber: Subscriber<BusMessage>;
+  readonly after: StreamPosition | undefined;
+}
+
+/**
+ * What the reader knows of one channel it reads: where its live feed stands (`epoch`, last
+ * sequence number `n`, last entry `id`, all delivered to `live`), and the subscribers still
+ * waiting to join it (after a replay from their offset, if they gave one).
+ */
+export interface StreamChannel {
+  /** Unset until the join script ran (the channel is not read before). */
+  position: StreamPosition | undefined;
+  readonly live: Set<Subscriber<BusMessage>>;
+  readonly replays: ReplayRequest[];
+}
+
+export function subscriberCount(channel: StreamChannel): number {
+  return channel.live.size + channel.replays.length;
+}
