@@ -55,14 +55,16 @@ export function renderScaleOut(results: ScaleOutResults): string {
     `# Scale-out benchmark (${String(meta['mode'])})`,
     '',
     `${String(meta['date'])}, Node ${String(meta['node'])}, ${String(meta['cpu'])} × ${String(meta['cores'])}, ` +
-      `load average ${JSON.stringify(meta['loadAverageBefore'])} before, ${JSON.stringify(meta['loadAverageAfter'])} after; ${String(meta['seconds'])} s.`,
+      `load average (1, 5, 15 min) ${JSON.stringify(meta['loadAverageBefore'])} before, ${JSON.stringify(meta['loadAverageAfter'])} after` +
+      `${meta['loadAverageDuring'] ? `, 1-min ${JSON.stringify(meta['loadAverageDuring'])} at the start of the fan-out measurements` : ''}; ${String(meta['seconds'])} s.`,
     `Brokers: ${String(meta['brokers'])}.`,
     '',
     `## Fan-out: one message to ${count(plan.connections)} connections`,
     '',
     `Bus variants: ${plan.processes} server processes (~${count(plan.connections / plan.processes)} connections each); single-process variants: one. ` +
       `Clients: ${plan.processes} swarm processes. ${plan.rounds} round(s), variants interleaved; per round ${plan.latencyTrials} single messages ` +
-      `(latency from publish to the last connection, all rounds pooled: with ${plan.latencyTrials * plan.rounds} samples p99 is close to the maximum) ` +
+      `(latency from publish to the last connection, all rounds pooled; p99 by nearest rank, which with ${plan.latencyTrials * plan.rounds} samples is ` +
+      `${Math.ceil(0.99 * plan.latencyTrials * plan.rounds) >= plan.latencyTrials * plan.rounds ? 'the largest' : 'near the largest'}) ` +
       `and a burst of ${plan.burst} (throughput), ${plan.size} B each. "÷ raw" is the median of the paired per-round ratios to the raw counterpart ` +
       '(ws-local for broadcast, the same broker by hand for each bus): above 1× is slower for latency and CPU, below 1× is slower for messages/s.',
     '',

@@ -49,6 +49,8 @@ const chosen = option('variants')?.split(',');
 const BUILD_DIR = fileURLToPath(new URL(`./results/.scale-out-build-${process.pid}.tmp/`, import.meta.url));
 const notes: string[] = [];
 const errors: string[] = [];
+/** The 1-minute load average at the start of each measurement: the machine is shared. */
+const loadSamples: number[] = [];
 const started = Date.now();
 const log = (line: string): void => {
   if (mode !== 'smoke') process.stderr.write(`${line}\n`);
@@ -97,6 +99,7 @@ async function runFanOut(variants: readonly FanOutVariant[], brokers: ReadonlyMa
   for (let round = 0; round < plan.rounds; round++) {
     for (const variant of rotate(variants, round)) {
       log(`fan-out round ${round + 1}/${plan.rounds}: ${variant}`);
+      loadSamples.push(loadavg()[0]!);
       const broker = brokerOf(variant);
       let sample: FanOutSample | undefined;
       try {
@@ -206,6 +209,8 @@ async function main(): Promise<void> {
       cores: cpus().length,
       loadAverageBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
       loadAverageAfter: loadavg().map((x) => Math.round(x * 100) / 100),
+      loadAverageDuring:
+        loadSamples.length === 0 ? null : { min: Math.round(Math.min(...loadSamples) * 100) / 100, max: Math.round(Math.max(...loadSamples) * 100) / 100 },
       openFileLimit: limit,
       brokers: versions.join(', ') || 'none',
       plan,
