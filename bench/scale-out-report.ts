@@ -59,18 +59,22 @@ export function renderScaleOut(results: ScaleOutResults): string {
       `${meta['loadAverageDuring'] ? `, 1-min ${JSON.stringify(meta['loadAverageDuring'])} at the start of the fan-out measurements` : ''}; ${String(meta['seconds'])} s.`,
     `Brokers: ${String(meta['brokers'])}.`,
     '',
-    `## Fan-out: one message to ${count(plan.connections)} connections`,
-    '',
-    `Bus variants: ${plan.processes} server processes (~${count(plan.connections / plan.processes)} connections each); single-process variants: one. ` +
-      `Clients: ${plan.processes} swarm processes. ${plan.rounds} round(s), variants interleaved; per round ${plan.latencyTrials} single messages ` +
-      `(latency from publish to the last connection, all rounds pooled; p99 by nearest rank, which with ${plan.latencyTrials * plan.rounds} samples is ` +
-      `${Math.ceil(0.99 * plan.latencyTrials * plan.rounds) >= plan.latencyTrials * plan.rounds ? 'the largest' : 'near the largest'}) ` +
-      `and a burst of ${plan.burst} (throughput), ${plan.size} B each. "÷ raw" is the median of the paired per-round ratios to the raw counterpart ` +
-      '(ws-local for broadcast, the same broker by hand for each bus): above 1× is slower for latency and CPU, below 1× is slower for messages/s.',
-    '',
-    fanOutTable(results),
-    '',
   ];
+  if (results.fanOut.length > 0) {
+    lines.push(
+      `## Fan-out: one message to ${count(plan.connections)} connections`,
+      '',
+      `Bus variants: ${plan.processes} server processes (~${count(plan.connections / plan.processes)} connections each); single-process variants: one. ` +
+        `Clients: ${plan.processes} swarm processes. ${plan.rounds} round(s), variants interleaved; per round ${plan.latencyTrials} single messages ` +
+        `(latency from publish to the last connection, all rounds pooled; p99 by nearest rank, which with ${plan.latencyTrials * plan.rounds} samples is ` +
+        `${Math.ceil(0.99 * plan.latencyTrials * plan.rounds) >= plan.latencyTrials * plan.rounds ? 'the largest' : 'near the largest'}) ` +
+        `and a burst of ${plan.burst} (throughput), ${plan.size} B each. "÷ raw" is the median of the paired per-round ratios to the raw counterpart ` +
+        '(ws-local for broadcast, the same broker by hand for each bus): above 1× is slower for latency and CPU, below 1× is slower for messages/s.',
+      '',
+      fanOutTable(results),
+      '',
+    );
+  }
   if (results.resume.length > 0) lines.push('## Redis Streams resume', '', resumeTable(results), '');
   if (results.restart.length > 0) {
     const r = results.restart[0]!;

@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       brokers.set(kind, await startBroker(kind));
       versions.push(`${kind}-server ${execSync(`${brokerBinary(kind)!} --version`, { encoding: 'utf8' }).trim().split('\n')[0]}`);
     }
-    fanOut = fanOutRows(await runFanOut(variants, brokers));
+    if (plan.rounds > 0) fanOut = fanOutRows(await runFanOut(variants, brokers));
     const redis = brokers.get('redis');
     if (!flag('no-resume') && redis !== undefined && isBusAvailable('redis-streams')) resume = await runResume(redis);
     else if (!flag('no-resume')) notes.push('Redis Streams resume: skipped (redisStreamsBus not on this branch, or no redis-server).');
