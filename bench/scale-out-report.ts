@@ -57,7 +57,8 @@ export function renderScaleOut(results: ScaleOutResults): string {
     `${String(meta['date'])}, Node ${String(meta['node'])}, ${String(meta['cpu'])} × ${String(meta['cores'])}, ` +
       `load average (1, 5, 15 min) ${JSON.stringify(meta['loadAverageBefore'])} before, ${JSON.stringify(meta['loadAverageAfter'])} after` +
       `${meta['loadAverageDuring'] ? `, 1-min ${JSON.stringify(meta['loadAverageDuring'])} at the start of the fan-out measurements` : ''}; ${String(meta['seconds'])} s.`,
-    `Brokers: ${String(meta['brokers'])}.`,
+    `Library: ${String(meta['library'])}; ws ${String(meta['ws'])}, rxjs ${String(meta['rxjs'])}, ioredis ${String(meta['ioredis'])}, ` +
+      `@nats-io/transport-node ${String(meta['natsClient'])}. Brokers: ${String(meta['brokers'])}.`,
     '',
   ];
   if (results.fanOut.length > 0) {

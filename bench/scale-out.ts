@@ -13,6 +13,7 @@
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { killAll, useBuiltChildren } from './children.js';
@@ -84,6 +85,24 @@ function runnableVariants(): FanOutVariant[] {
     variants.push(variant);
   }
   return variants;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function commitOfSources(): string {
+  try {
+    const head = execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execSync('git status --porcelain -- src bench', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 function openFileLimit(): number {
@@ -205,6 +224,11 @@ async function main(): Promise<void> {
       mode,
       date: new Date().toISOString(),
       node: process.version,
+      library: `src/ at ${commitOfSources()} (esbuild bundle)`,
+      ws: packageVersion('ws'),
+      rxjs: packageVersion('rxjs'),
+      ioredis: packageVersion('ioredis'),
+      natsClient: packageVersion('@nats-io/transport-node'),
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
       loadAverageBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
