@@ -42,7 +42,7 @@ function restartTable(results: ScaleOutResults): string {
       (s, i) =>
         `| ${sample.bus} | ${sample.persistent ? 'yes (AOF)' : 'no'} | ${count(sample.published)} | ${count(sample.resolved)} | ${count(sample.rejected)} / ${count(sample.publishFailedEvents)} | ${sample.rejected > 0 ? `${sample.rejectedCalledFrom}…${sample.rejectedCalledTo}` : '—'} | ${count(sample.pending)} | ` +
         `${i === 0 ? 'publisher\'s process' : 'other process'} | ${count(s.delivered)} | ${count(s.lostReported)} | ${s.lostUnreported === 0 ? '0' : `**${s.lostUnreported}**`} | ${s.deliveredNotResolved} | ` +
-        `${s.duplicates} | ${s.reordered} | ${s.windows.map((w) => `${w.why} ${w.from}…${Number.isFinite(w.to) ? w.to : 'open'}`).join('; ') || 'none'} |`,
+        `${s.duplicates} | ${s.reordered} | ${s.windows.map((w) => `${w.why} ${w.from}…${Number.isFinite(w.to) ? w.to : 'open'}${w.afterSequence === undefined ? '' : ` (after #${w.afterSequence})`}`).join('; ') || 'none'} |`,
     ),
   );
   return [head, rule, ...rows].join('\n');
@@ -83,7 +83,9 @@ export function renderScaleOut(results: ScaleOutResults): string {
       '## Broker restart under load',
       '',
       `${r.rate} msg/s for ${r.seconds} s from one process; the broker stopped (SIGTERM) a third of the way in and started again ${r.downMs} ms later. ` +
-        'A lost message counts as reported when its publish (call to resolution) overlaps a window in which that subscriber\'s bus reported it might lose messages.',
+        'A lost message counts as reported when its publish (call to resolution) overlaps a window in which that subscriber\'s bus reported it might lose messages ' +
+        '(`down` … `up`), or when it comes after the last message the subscription had seen when its bus reported `history-lost` or `messages()` errored ' +
+        '(after #N: the history gap covers every later message).',
       '',
       restartTable(results),
       '',

@@ -20,12 +20,18 @@ export interface PublishRecord {
   readonly error?: string;
 }
 
-/** A time in which the bus said messages may be lost for this subscriber: `'down'` to `'up'`, or a `messages()` error to the resubscription. */
+/**
+ * What the bus said may be lost for this subscriber: the messages published between `'down'`
+ * and `'up'`; or, for `'history-lost'` and a `messages()` error (`ERR_BUS_HISTORY_GAP`),
+ * every message after the last one the subscription had seen (`afterSequence`) up to `to`.
+ */
 export interface ReportedWindow {
   readonly from: number;
   /** `Infinity` when it never closed. */
   readonly to: number;
   readonly why: string;
+  /** The last sequence number received before the report: it covers every later message published before `to`. */
+  readonly afterSequence?: number;
 }
 
 export interface PeerReport {
@@ -43,7 +49,7 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 const bus = createBus(kind, url);
 const received: number[] = [];
-const windows: { from: number; to: number; why: string }[] = [];
+const windows: ReportedWindow[] = [];
 const events: PeerReport['events'] = [];
 let warm = false;
 let subscriberDown: { from: number; why: string } | undefined;
@@ -56,8 +62,13 @@ bus.events.subscribe((event: BusEvent) => {
     windows.push({ ...subscriberDown, to: at });
     subscriberDown = undefined;
   }
-  if (event.type === 'history-lost') windows.push({ from: at, to: at, why: 'history-lost' });
+  if (event.type === 'history-lost') windows.push({ from: at, to: at, why: 'history-lost', afterSequence: lastSequence() });
 });
+
+/** The highest sequence number received so far (-1: none). */
+function lastSequence(): number {
+  return received.reduce((highest, sequence) => Math.max(highest, sequence), -1);
+}
 
 function subscribe(): void {
   bus.messages(channel).subscribe({
@@ -68,8 +79,9 @@ function subscribe(): void {
     error: (error: unknown) => {
       // As an application would: note the loss window, then subscribe again from now on.
       const from = now();
+      const afterSequence = lastSequence();
       setTimeout(() => {
-        windows.push({ from, to: now(), why: `messages() errored: ${String((error as { code?: string }).code ?? error)}` });
+        windows.push({ from, to: now(), why: `messages() errored: ${String((error as { code?: string }).code ?? error)}`, afterSequence });
         subscribe();
       }, 100);
     },

@@ -6,8 +6,9 @@
  *
  * - delivered (once; duplicates and reorders are counted apart),
  * - lost but reported: the publish (from its call to its resolution) overlaps a window in which
- *   that subscriber's bus said it might lose messages (`'down'` … `'up'`, or a `messages()`
- *   error until the resubscription),
+ *   that subscriber's bus said it might lose messages (`'down'` … `'up'`), or the message comes
+ *   after the last one the subscription had seen when the bus reported `'history-lost'` or
+ *   `messages()` errored (the history gap covers everything it had not seen),
  * - lost and NOT reported: must be 0; anything else is a bug of the bus.
  *
  * Publishes that rejected were reported by the promise (and a `'publish-failed'` event); those
@@ -31,7 +32,7 @@ export interface RestartSubscriber {
   /** Messages received whose publish rejected or never settled. */
   readonly deliveredNotResolved: number;
   /** The windows its bus reported, milliseconds from the broker stop. */
-  readonly windows: { from: number; to: number; why: string }[];
+  readonly windows: { from: number; to: number; why: string; afterSequence?: number }[];
 }
 
 export interface RestartSample {
@@ -62,9 +63,11 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 /** IPC is JSON: `Infinity` and `NaN` arrive as `null`. */
 const finiteOr = (value: number | null, fallback: number): number => (value === null ? fallback : value);
 
-function overlaps(record: PublishRecord, window: ReportedWindow): boolean {
-  const end = finiteOr(record.settledAt, Number.POSITIVE_INFINITY);
-  return record.calledAt <= finiteOr(window.to, Number.POSITIVE_INFINITY) && end >= window.from;
+/** Whether `window` covers message `sequence` (published as `record` says). */
+function covers(window: ReportedWindow, sequence: number, record: PublishRecord): boolean {
+  const to = finiteOr(window.to, Number.POSITIVE_INFINITY);
+  if (window.afterSequence !== undefined && window.afterSequence !== null) return sequence > window.afterSequence && record.calledAt <= to;
+  return record.calledAt <= to && finiteOr(record.settledAt, Number.POSITIVE_INFINITY) >= window.from;
 }
 
 /**
@@ -95,7 +98,7 @@ export function accountForSubscriber(records: readonly PublishRecord[], report: 
       return;
     }
     if (record.outcome !== 'resolved') return;
-    if (report.windows.some((window) => overlaps(record, window))) lostReported++;
+    if (report.windows.some((window) => covers(window, sequence, record))) lostReported++;
     else unreported.push(sequence);
   });
   return {
@@ -106,7 +109,12 @@ export function accountForSubscriber(records: readonly PublishRecord[], report: 
     lostUnreported: unreported.length,
     unreportedExamples: unreported.slice(0, 20),
     deliveredNotResolved,
-    windows: report.windows.map((w) => ({ from: Math.round(w.from - stoppedAt), to: Math.round(finiteOr(w.to, Number.POSITIVE_INFINITY) - stoppedAt), why: w.why })),
+    windows: report.windows.map((w) => ({
+      from: Math.round(w.from - stoppedAt),
+      to: Math.round(finiteOr(w.to, Number.POSITIVE_INFINITY) - stoppedAt),
+      why: w.why,
+      ...(typeof w.afterSequence === 'number' && { afterSequence: w.afterSequence }),
+    })),
   };
 }
 

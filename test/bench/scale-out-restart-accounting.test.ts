@@ -16,6 +16,17 @@ describe('bench: scale-out broker-restart accounting', () => {
     expect(subscriber.unreportedExamples).to.deep.equal([2]);
   });
 
+  it('counts every message after the last one seen as reported by a history-lost report, and nothing before it', () => {
+    // Messages 2 and 3 resolved before the broker died but never reached this subscriber; the
+    // bus then said the history was lost past what the subscription had seen (#1). Message 0
+    // was skipped earlier: a hole the report does not cover.
+    const records = [resolved(0), resolved(1), resolved(2), resolved(3), resolved(200)];
+    const report: PeerReport = { received: [1, 4], windows: [{ from: 100, to: 100, why: 'history-lost', afterSequence: 1 }], events: [] };
+    const subscriber = accountForSubscriber(records, report, 0);
+    expect(subscriber).to.include({ delivered: 2, lostReported: 2, lostUnreported: 1 });
+    expect(subscriber.unreportedExamples).to.deep.equal([0]);
+  });
+
   it('treats a window that never closed (null over IPC) as open to the end', () => {
     const records = [resolved(0), resolved(50)];
     const report = { received: [0], windows: [{ from: 40, to: null, why: 'down' }], events: [] } as unknown as PeerReport;
