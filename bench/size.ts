@@ -119,6 +119,8 @@ async function main(): Promise<void> {
   const imports = [
     ['`fromWebSocketTask`', '{ fromWebSocketTask }'],
     ['`fromWebSocketTask`, `CloseCode`, `WebSocketTaskError`, `jsonCodec`', '{ fromWebSocketTask, CloseCode, WebSocketTaskError, jsonCodec }'],
+    ['`fromWebSocketTask`, `webSocketStream` (the WebSocketStream transport)', '{ fromWebSocketTask, webSocketStream }'],
+    ['`fromWebSocketTask`, `processInbound` (the backpressure operator)', '{ fromWebSocketTask, processInbound }'],
     ['everything (`*`)', '* as all'],
     ['close-code helpers only', '{ CloseCode, describeCloseCode, isSendableCloseCode }'],
   ] as const;

@@ -14,6 +14,17 @@ export { jsonCodec, rawCodec, type WebSocketCodec, type WebSocketMessage } from 
 export { fromWebSocketTask, type WebSocketTaskSocketConfig } from './internal/from-websocket-task';
 export type { NodeSocketOptions, NodeTlsOptions } from './internal/transport/transport';
 export type { WebSocketConstructorLike, WebSocketLike } from './internal/transport/websocket-like';
+export type {
+  WebSocketStreamCloseInfo,
+  WebSocketStreamConstructorLike,
+  WebSocketStreamLike,
+  WebSocketStreamOpenInfo,
+  WebSocketStreamReader,
+  WebSocketStreamWriter,
+} from './internal/transport/websocket-stream-like';
+export type { WebSocketTaskTransport } from './internal/websocket-task-transport';
+export { webSocketStream } from './internal/websocket-stream';
+export { processInbound, type ProcessInboundOptions } from './internal/process-inbound';
 export { MAX_CLOSE_REASON_BYTES } from './internal/validate-close';
 export { WebSocketTask } from './internal/websocket-task';
 export type { SerializedMessage, WebSocketTaskConfig } from './internal/websocket-task-config';

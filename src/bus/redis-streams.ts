@@ -1,4 +1,4 @@
 // rxjs-websocket-task/bus/redis-streams: a resumable MessageBus on Redis Streams (ioredis, an optional peer).
-export { redisStreamsBus, type RedisStreamsBusOptions } from '../internal/server/bus/redis/redis-streams-bus.js';
-export type { StreamHistory } from '../internal/server/bus/redis/stream-history.js';
-export type { RedisConnection } from '../internal/server/bus/redis/redis-connection.js';
+export { redisStreamsBus, type RedisStreamsBusOptions } from '../internal/server/bus/redis/redis-streams-bus';
+export type { StreamHistory } from '../internal/server/bus/redis/stream-history';
+export type { RedisConnection } from '../internal/server/bus/redis/redis-connection';

@@ -9,6 +9,7 @@ import { defaultTransport, transportForConstructor } from './platform';
 import { checkRxjsSupport } from './rxjs-support';
 import type { Transport } from './transport/transport';
 import { showValue } from './show-value';
+import { transportOf } from './websocket-task-transport';
 import { ReadyState, isWsSocket, type WebSocketLike } from './transport/websocket-like';
 import { resolveConfig, resolveObservers, type WebSocketTaskConfig } from './websocket-task-config';
 import { WebSocketTaskError } from './websocket-task-error';
@@ -20,7 +21,7 @@ import { WebSocketTask } from './websocket-task';
  */
 export type WebSocketTaskSocketConfig<T = WebSocketMessage> = Omit<
   WebSocketTaskConfig<T>,
-  'url' | 'protocols' | 'WebSocketCtor' | 'node'
+  'url' | 'protocols' | 'WebSocketCtor' | 'transport' | 'node'
 > & {
   /** An open (or opening) WHATWG or `ws` socket. */
   readonly socket: WebSocketLike;
@@ -92,12 +93,26 @@ export function createConnectingTask<T>(config: WebSocketTaskConfig<T>, transpor
 }
 
 function connectTask<T>(config: WebSocketTaskConfig<T>): WebSocketTask<T> {
-  const transport = config.WebSocketCtor ? transportForConstructor(config.WebSocketCtor) : defaultTransport();
-  return createConnectingTask(config, transport);
+  return createConnectingTask(config, chosenTransport(config));
+}
+
+/**
+ * The transport a config asks for: `transport`, `WebSocketCtor`, or the platform's default.
+ * Throws `ERR_INVALID_CONFIG` for both together, and for options the transport cannot carry.
+ */
+function chosenTransport<T>(config: WebSocketTaskConfig<T>): Transport {
+  if (config.transport === undefined) return config.WebSocketCtor ? transportForConstructor(config.WebSocketCtor) : defaultTransport();
+  if (config.WebSocketCtor !== undefined) throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'Pass either transport or WebSocketCtor, not both.');
+  const transport = transportOf(config.transport);
+  transport.checkConfig?.(config);
+  return transport;
 }
 
 function wrapTask<T>(config: WebSocketTaskSocketConfig<T>): WebSocketTask<T> {
   const { socket } = config;
+  if ((config as { transport?: unknown }).transport !== undefined) {
+    throw new WebSocketTaskError('ERR_INVALID_CONFIG', 'A task around an existing socket takes no transport.');
+  }
   if (socket.readyState !== ReadyState.open && socket.readyState !== ReadyState.connecting) {
     throw new WebSocketTaskError('ERR_INVALID_CONFIG', `The socket to wrap is ${socket.readyState === ReadyState.closing ? 'closing' : 'closed'}; pass an open one.`);
   }

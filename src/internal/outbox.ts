@@ -31,7 +31,11 @@ export interface OutboxReport<T> {
  * A `ws` socket writes every value it takes before its own Close frame, so `sent` is final
  * at the write. A WHATWG socket can take a value after the platform already answered the
  * peer's Close, and drop it unseen (Chromium does): such a value counts as sent only once the
- * socket was still open `deliveryWindow` ms after the write; until then it is in doubt.
+ * socket was still open `deliveryWindow` ms after the write; until then it is in doubt. A
+ * WebSocketStream also says when each write is done (`confirmsWrites`), but Chromium
+ * resolves a write it dropped in that same race: there a value counts as sent once its write
+ * is done and the socket still read open a delivery window after the write. A value whose
+ * write had not finished, or whose window had not passed, when the connection ended is in doubt.
  */
 export class Outbox<T> {
   readonly #limits: OutboxLimits;
@@ -40,9 +44,13 @@ export class Outbox<T> {
   #socket: TransportSocket | null = null;
   #sealed = false;
   #sent = 0;
-  /** Values written to a socket with a delivery window and not yet confirmed, oldest first. */
+  /** Values handed to a socket that may still drop them, not yet counted as sent, oldest first. */
   #unconfirmed: { readonly value: T; readonly at: number }[] | null = null;
+  /** How many of `#unconfirmed`, from the oldest, the socket has finished writing. */
+  #written = 0;
   #confirm: CancelTimer | null = null;
+  /** What a socket that confirms its writes calls after each one (made on its first write). */
+  #onWritten: (() => void) | null = null;
 
   constructor(limits: OutboxLimits, clock: Clock) {
     this.#limits = limits;
@@ -91,7 +99,7 @@ export class Outbox<T> {
     const socket = this.#socket;
     if (queue === null || socket === null) return;
     for (let data = queue.peek(); data !== undefined; data = queue.peek()) {
-      if (!socket.send(data)) return;
+      if (!this.#hand(socket, data)) return;
       this.#count(queue.shift() as T, socket);
     }
   }
@@ -113,6 +121,7 @@ export class Outbox<T> {
     const queued = this.#queue === null ? [] : keepQueued && !this.#sealed ? this.#queue.values() : this.#queue.clear();
     const inDoubt = this.#unconfirmed?.map((entry) => entry.value) ?? [];
     this.#unconfirmed = null;
+    this.#written = 0;
     const report = { sent: this.#sent, undelivered: queued, inDoubt };
     this.#sent = 0;
     return report;
@@ -120,36 +129,63 @@ export class Outbox<T> {
 
   #write(value: T, data: WireMessage): boolean {
     const socket = this.#socket!;
-    if (!socket.send(data)) return false;
+    if (!this.#hand(socket, data)) return false;
     this.#count(value, socket);
     return true;
   }
 
+  /** Hands data to `socket`; one that confirms its writes is told whom to tell. */
+  #hand(socket: TransportSocket, data: WireMessage): boolean {
+    return socket.confirmsWrites === true ? socket.send(data, (this.#onWritten ??= () => this.#writeDone())) : socket.send(data);
+  }
+
   /** Accounts for a value `socket` took. */
   #count(value: T, socket: TransportSocket): void {
-    if (socket.deliveryWindow === 0) this.#sent++;
-    else this.#awaitConfirmation(value, socket.deliveryWindow);
-  }
-
-  /** A WHATWG write: sent once the socket still reads open a delivery window after it. */
-  #awaitConfirmation(value: T, window: number): void {
+    const confirms = socket.confirmsWrites === true;
+    if (!confirms && socket.deliveryWindow === 0) {
+      this.#sent++;
+      return;
+    }
     (this.#unconfirmed ??= []).push({ value, at: this.#clock.now() });
-    if (this.#confirm === null) this.#armConfirmation(window, window);
+    if (!confirms) this.#written++;
+    if (this.#confirm === null && socket.deliveryWindow > 0) this.#armConfirmation(socket.deliveryWindow);
   }
 
-  #armConfirmation(window: number, delay: number): void {
+  /** A socket that confirms its writes finished the oldest write it had not confirmed (they finish in order). */
+  #writeDone(): void {
+    if (this.#unconfirmed === null || this.#written >= this.#unconfirmed.length) return;
+    this.#written++;
+    this.#settle();
+  }
+
+  /**
+   * Counts as sent every value, oldest first, whose write is done and that was written a whole
+   * delivery window ago while the socket still reads open; waits for the next one to qualify.
+   */
+  #settle(): void {
+    const unconfirmed = this.#unconfirmed;
+    const socket = this.#socket;
+    if (unconfirmed === null || socket === null || !socket.isOpen) return;
+    const window = socket.deliveryWindow;
+    const now = this.#clock.now();
+    let confirmed = 0;
+    while (confirmed < this.#written && unconfirmed[confirmed]!.at + window <= now) confirmed++;
+    if (confirmed > 0) {
+      this.#sent += confirmed;
+      this.#written -= confirmed;
+      unconfirmed.splice(0, confirmed);
+      if (unconfirmed.length === 0) this.#unconfirmed = null;
+    }
+    // The next value waits for its window (a timer) or for its write (writeDone).
+    if (this.#unconfirmed !== null && this.#written > 0 && this.#confirm === null) {
+      this.#armConfirmation(this.#unconfirmed[0]!.at + window - now);
+    }
+  }
+
+  #armConfirmation(delay: number): void {
     this.#confirm = this.#clock.setTimer(() => {
       this.#confirm = null;
-      const unconfirmed = this.#unconfirmed;
-      if (unconfirmed === null || this.#socket === null || !this.#socket.isOpen) return;
-      // Every value written a whole window ago or earlier: sent.
-      const now = this.#clock.now();
-      let confirmed = 0;
-      while (confirmed < unconfirmed.length && unconfirmed[confirmed]!.at + window <= now) confirmed++;
-      this.#sent += confirmed;
-      const rest = unconfirmed.slice(confirmed);
-      this.#unconfirmed = rest.length === 0 ? null : rest;
-      if (rest.length !== 0) this.#armConfirmation(window, rest[0]!.at + window - now);
+      this.#settle();
     }, delay);
   }
 }

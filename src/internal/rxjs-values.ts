@@ -33,3 +33,12 @@ export type ObjectUnsubscribedError = rxjs.ObjectUnsubscribedError;
 
 /** rxjs's `asyncScheduler`, the default scheduler of every timer. */
 export const asyncScheduler = rxjs.asyncScheduler;
+
+/** rxjs's `from`. */
+export const from = rxjs.from;
+/** rxjs's `mergeMap`. */
+export const mergeMap = rxjs.mergeMap;
+/** rxjs's `finalize`. */
+export const finalize = rxjs.finalize;
+/** rxjs's `tap`. */
+export const tap = rxjs.tap;

@@ -8,6 +8,7 @@ import { reconnectPolicy, type ReconnectConfig, type ReconnectPolicy } from './r
 import { asyncScheduler } from './rxjs-values';
 import type { NodeSocketOptions } from './transport/transport';
 import type { WebSocketConstructorLike } from './transport/websocket-like';
+import type { WebSocketTaskTransport } from './websocket-task-transport';
 
 /** What an `rxjs/webSocket` serializer may return. */
 export type SerializedMessage = string | ArrayBufferLike | ArrayBufferView;
@@ -57,8 +58,14 @@ export interface WebSocketTaskConfig<T = WebSocketMessage> {
   readonly serializer?: (value: T) => SerializedMessage;
   /** `rxjs/webSocket`'s deserializer, for migration: it receives an object with `data`. */
   readonly deserializer?: (event: { readonly data: WebSocketMessage }) => T;
-  /** Any WHATWG-compatible WebSocket constructor (or `ws`'s), as in `rxjs/webSocket`. */
+  /** Any WHATWG-compatible WebSocket constructor (or `ws`'s), as in `rxjs/webSocket`. Not together with `transport`. */
   readonly WebSocketCtor?: WebSocketConstructorLike;
+  /**
+   * How connections are opened, made by a transport factory: `webSocketStream()` for
+   * `WebSocketStream` and real inbound backpressure. Default: the global `WebSocket` in
+   * browsers, `ws` on Node. Not together with `WebSocketCtor`.
+   */
+  readonly transport?: WebSocketTaskTransport;
   /** Most values waiting for a connection; default 10,000. */
   readonly maxQueuedMessages?: number;
   /** Most encoded bytes waiting for a connection; default 16 MiB. */

@@ -243,9 +243,11 @@ export class WebSocketTask<T = WebSocketMessage> extends Subject<T> {
   }
 
   /**
-   * Stops reading from the network (Node, `ws`), so a slow consumer keeps memory bounded;
-   * TCP flow control then slows the peer. Returns `false` where the socket cannot pause
-   * (WHATWG sockets). Call `resumeInbound()` to read on.
+   * Stops reading from the network, so a slow consumer keeps memory bounded; TCP flow
+   * control then slows the peer. Works on `ws` (Node) and on `WebSocketStream` (the
+   * `webSocketStream()` transport: its reader stops pulling); returns `false` where the socket
+   * cannot pause (the classic WHATWG `WebSocket`). Call `resumeInbound()` to read on. The
+   * {@link processInbound} operator calls both for a pipeline.
    */
   pauseInbound(): boolean {
     return this.#core.pauseInbound();

@@ -43,7 +43,7 @@ describe('bundle size (bench/size.ts) against docs/performance.md', function () 
 
   it('measures the entry, rxjs left out, for every import it lists', () => {
     const sizes = Object.values(report.entry);
-    expect(sizes).to.have.length(4);
+    expect(sizes).to.have.length(6);
     for (const size of sizes) expect(size.gzip).to.be.above(0).and.below(size.minified);
     expect(report.entry['close-code helpers only']!.gzip).to.be.below(report.entry['`fromWebSocketTask`']!.gzip);
   });
@@ -53,6 +53,8 @@ describe('bundle size (bench/size.ts) against docs/performance.md', function () 
     near(quotedRow("size-limit's measure"), report.entry['`fromWebSocketTask`']!.gzip);
     near(quotedRow('the whole browser entry'), report.entry['everything (`*`)']!.gzip);
     near(quotedRow('the close-code helpers alone'), report.entry['close-code helpers only']!.gzip);
+    near(quotedRow('with the WebSocketStream transport'), report.entry['`fromWebSocketTask`, `webSocketStream` (the WebSocketStream transport)']!.gzip);
+    near(quotedRow('with the backpressure operator'), report.entry['`fromWebSocketTask`, `processInbound` (the backpressure operator)']!.gzip);
   });
 
   it('quotes what the task and rxjs/webSocket add to an app that uses rxjs', () => {

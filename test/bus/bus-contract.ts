@@ -303,6 +303,7 @@ export function runBusContract(harness: BusHarness): void {
             downAt ??= at;
           }
           if (event.type === 'up' && downAt !== undefined) {
+            expect(event.downForMs, `${name}: 'up' after 'down' says for how long`).to.be.a('number').and.to.be.at.least(0);
             windows.push([downAt, at]);
             downAt = undefined;
           }
@@ -321,6 +322,27 @@ export function runBusContract(harness: BusHarness): void {
       }
       console.log(`      ${lines.join('\n      ')}`);
       expect(resolved.length, 'traffic flowed').to.be.greaterThan(50);
+
+      // What a publish did while the publisher's connection was reported down.
+      const publisherDown: Array<[number, number]> = [];
+      let publisherDownAt: number | undefined;
+      for (const { at, event } of logA.events) {
+        if ((event.type !== 'down' && event.type !== 'up') || event.role !== 'publisher') continue;
+        if (event.type === 'down') publisherDownAt ??= at;
+        else if (publisherDownAt !== undefined) {
+          publisherDown.push([publisherDownAt, at]);
+          publisherDownAt = undefined;
+        }
+      }
+      expect(publisherDown.length, 'the publisher reported down then up').to.be.greaterThan(0);
+      // 5 ms of margin before 'up': the connection is usable a moment before the event arrives.
+      const startedWhileDown = attempts.filter((t) => publisherDown.some(([from, to]) => t.startedAt > from && t.startedAt < to - 5));
+      expect(startedWhileDown.length, 'publishes were attempted while the publisher was down').to.be.greaterThan(0);
+      if (harness.publishWhileDown === 'rejects') {
+        expect(startedWhileDown.filter((t) => t.outcome !== 'rejected').map((t) => t.data), 'publishes while down reject, nothing queued').to.deep.equal([]);
+      } else {
+        expect(startedWhileDown.some((t) => t.outcome === 'resolved'), 'publishes while down are buffered and resolve after the reconnect').to.equal(true);
+      }
     });
 
     it('7. refuses bad input at once and publishes nothing', async () => {

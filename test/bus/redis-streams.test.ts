@@ -168,6 +168,90 @@ async function resumeError(bus: MessageBus, channel: string, after: string): Pro
     events.subscription.unsubscribe();
   });
 
+  it('under a burst larger than the history, a live subscriber gets an unbroken prefix and then, if the trim overtook it, a reported gap', async () => {
+    const redis = await broker(false);
+    const a = open(redis, { maxLength: 100 });
+    const b = open(redis, { maxLength: 100 });
+    const events = recordEvents(b);
+    const live = record(b.messages('burst'));
+    await warmUp(a, 'burst', [live]);
+    const sent = Array.from({ length: 5000 }, (_, i) => `b${i}`);
+    await Promise.all(sent.map((data) => a.publish('burst', data)));
+    await eventually(() => live.error !== undefined || live.messages.length === sent.length, 20_000, 'all delivered or a gap');
+    const received = live.data();
+    expect(received, 'an unbroken prefix of what was sent').to.deep.equal(sent.slice(0, received.length));
+    const lost = events.events.filter((e) => e.event.type === 'history-lost').length;
+    if (received.length < sent.length) {
+      expect(live.error).to.be.instanceOf(BusError).with.property('code', 'ERR_BUS_HISTORY_GAP');
+      expect(lost).to.equal(1);
+    } else {
+      expect(live.error).to.equal(undefined);
+      expect(lost).to.equal(0);
+    }
+    console.log(`      burst of ${sent.length} with maxLength 100: ${received.length} delivered, then ${live.error ? 'a reported gap' : 'nothing missing'}`);
+    events.subscription.unsubscribe();
+  });
+
+  it('finishes close() called right as a message arrives, or while messages flow (20 times each)', async () => {
+    const redis = await broker(false);
+    for (let round = 0; round < 40; round++) {
+      const a = redisStreamsBus({ connection: redis.url });
+      const b = redisStreamsBus({ connection: redis.url });
+      const closedB = recordEvents(b);
+      const live = record(b.messages('closing'));
+      await warmUp(a, 'closing', [live]);
+      const traffic = Array.from({ length: 300 }, (_, i) => a.publish('closing', `c${i}`).catch(() => undefined));
+      if (round % 2 === 0) {
+        // The reader just delivered and is between two blocks.
+        await new Promise<void>((resolve) => {
+          const subscription = b.messages('closing').subscribe(() => {
+            subscription.unsubscribe();
+            resolve();
+          });
+        });
+      }
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all(traffic);
+      expect(live.completed, `round ${round}: messages() completed`).to.equal(true);
+      expect(closedB.events.map((e) => e.event.type), `round ${round}`).to.include('closed');
+    }
+    await eventually(async () => (await redis.clientConnections()) === 0, 10_000, 'no connection left');
+  });
+
+  it('resumes from an offset another process handed over before this reader read it (ahead of the live position)', async () => {
+    const redis = await broker(false);
+    const a = open(redis, { maxLength: Infinity });
+    const b = open(redis, { maxLength: Infinity });
+    const first = (await a.publish('handover', 'h0')) as string;
+    await publishMany(a, 'handover', 10_000, 'x');
+    const live = record(b.messages('handover'));
+    await warmUp(a, 'handover', [live]);
+    // A long replay keeps b's reader busy: its live position stays where it was when it began.
+    const slow = record(b.messages('handover', { after: first }));
+    const handedOver = (await a.publish('handover', 'handed over')) as string;
+    const resumed = record(b.messages('handover', { after: handedOver }));
+    await a.publish('handover', 'next');
+    await eventually(() => resumed.messages.length >= 1 || resumed.error !== undefined, 20_000, 'the resumed subscription to answer');
+    await eventually(() => slow.data().includes('next'), 20_000, 'the slow replay to catch up');
+    await delay(100);
+    expect(resumed.error).to.equal(undefined);
+    expect(resumed.data(), 'only what followed the handed-over offset').to.deep.equal(['next']);
+    expect(slow.data().filter((d) => !d.startsWith('\u0000probe'))).to.have.length(10_000 + 2);
+    expect(live.data()).to.deep.equal(['handed over', 'next']);
+    live.subscription.unsubscribe();
+    slow.subscription.unsubscribe();
+    resumed.subscription.unsubscribe();
+  });
+
+  it('refuses an offset ahead of anything the channel has with ERR_BUS_INVALID_OFFSET', async () => {
+    const redis = await broker(false);
+    const a = open(redis);
+    const offset = (await a.publish('ahead', 'one')) as string;
+    const [epoch, , id] = offset.split(':') as [string, string, string];
+    const error = await resumeError(a, 'ahead', `${epoch}:99:${id}`);
+    expect(error).to.be.instanceOf(BusError).with.property('code', 'ERR_BUS_INVALID_OFFSET');
+  });
+
   it('duplicates a Redis instance it is given and never closes it', async () => {
     const redis = await broker(false);
     const mine = new Redis(redis.url);

@@ -1,24 +1,29 @@
 // The contract (../shared/SPEC.md) as one table of scenarios (scenarios.ts), run on every
-// transport: a client task on `ws` and on undici's WHATWG WebSocket against loopback
-// servers, the marble kit's virtual peer (RFC 6455 and browser close-code rules), and the
-// task of a connection fromWebSocketServer accepted. Rows a driver cannot run are pending,
-// with the reason in their name.
+// transport: a client task on `ws`, on undici's WHATWG WebSocket and on undici's
+// WebSocketStream (the webSocketStream() transport) against loopback servers, the marble
+// kit's virtual peer (RFC 6455 and browser close-code rules), the task of a connection
+// fromWebSocketServer accepted, and the browser build's task in Chromium on both of its
+// transports. Rows a driver cannot run are pending, with the reason in their name.
 import { AssertionError } from 'chai';
 import { WebSocket as UndiciWebSocket } from 'undici';
 import type { WebSocketConstructorLike } from '../../src/index';
 import { notApplicable, type ContractDriver } from './driver';
+import { chromiumDrivers } from './drivers/chromium-driver';
 import { clientDriver } from './drivers/client-driver';
 import { serverDriver } from './drivers/server-driver';
 import { virtualDriver } from './drivers/virtual-driver';
+import { webSocketStreamDriver } from './drivers/websocket-stream-driver';
 import type { Scenario } from './scenario';
 import { scenarios } from './scenarios';
 
 const drivers: readonly ContractDriver[] = [
   clientDriver('client task on ws (Node default)'),
   clientDriver("client task on undici's WHATWG WebSocket", UndiciWebSocket as unknown as WebSocketConstructorLike),
+  webSocketStreamDriver(),
   virtualDriver('virtual peer in TestScheduler.run (rfc6455 rules)', 'rfc6455'),
   virtualDriver('virtual peer in TestScheduler.run (whatwg rules)', 'whatwg'),
   serverDriver('fromWebSocketServer connection, raw client peer'),
+  ...chromiumDrivers(),
 ];
 
 /** Runs `scenario` (repeatedly if it says so) and fails with what broke the contract. */
@@ -58,6 +63,7 @@ function withNote(message: string, note: string | undefined): string {
 describe('the contract on every transport', () => {
   for (const driver of drivers) {
     describe(driver.name, () => {
+      if (driver.close) after(() => driver.close?.());
       const sections = [...new Set(scenarios.map((scenario) => scenario.section))];
       for (const section of sections) {
         describe(section, () => {

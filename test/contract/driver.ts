@@ -24,6 +24,8 @@ export interface ContractDriver {
   /** Why this driver cannot run rows that need `need`, or `undefined` when it can. */
   unsupported(need: Need): string | undefined;
   run(scenario: Scenario): Promise<ScenarioRun>;
+  /** Releases what the driver keeps between rows (a browser), after its last row. */
+  close?(): Promise<void>;
 }
 
 /** Why a client task (real or virtual) cannot run rows that need 'no other connection'. */

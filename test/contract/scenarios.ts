@@ -1,7 +1,8 @@
 /**
  * The contract table: every row is a scenario, written once, run by every driver of
- * contract.test.ts (a task on `ws`, on undici's WHATWG WebSocket, on the marble kit's virtual
- * peer under both close-code rules, and a `fromWebSocketServer` connection).
+ * contract.test.ts (a task on `ws`, on undici's WHATWG WebSocket and WebSocketStream, on the
+ * marble kit's virtual peer under both close-code rules, a `fromWebSocketServer` connection,
+ * and the browser build's task in Chromium on WebSocket and on WebSocketStream).
  *
  * How a row works. `steps` is a script (scenario.ts): what the test does to the task
  * (`task.subscribe('A')`, `task.next('a')`, `task.complete()`, …), what the peer does
@@ -25,7 +26,8 @@
  * To add a driver: implement `ContractDriver` (driver.ts) in drivers/ and list it in
  * contract.test.ts. Real-time drivers hand `runLive` (drivers/live-runner.ts) a task and its
  * peers (`LoopbackPeer` over a raw connection plays peer actions exactly); others lay the
- * script out themselves, as drivers/virtual-driver.ts does in virtual time.
+ * script out themselves, as drivers/virtual-driver.ts does in virtual time, or run the task
+ * side elsewhere, as drivers/chromium-driver.ts does in a page.
  */
 import { expect } from 'chai';
 import { CloseCode } from '../../src/index';

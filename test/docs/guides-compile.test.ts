@@ -37,6 +37,7 @@ const GUIDES = [
   'reconnect-and-heartbeat.md',
   'performance.md',
   'scale-out.md',
+  'backpressure.md',
 ] as const;
 
 /**

@@ -241,4 +241,84 @@ describe('Outbox', () => {
       expect(second).to.deep.equal({ sent: 0, undelivered: [], inDoubt: ['b'] });
     });
   });
+
+  describe('on a socket that confirms its writes (WebSocketStream)', () => {
+    /** A fake socket that keeps each write's `written` until the test confirms it. */
+    class ConfirmingSocket extends FakeTransportSocket {
+      readonly confirmsWrites = true;
+      readonly pending: (() => void)[] = [];
+
+      override send(data: string | Uint8Array, written?: () => void): boolean {
+        if (!super.send(data)) return false;
+        this.pending.push(written!);
+        return true;
+      }
+
+      /** The oldest `count` writes are done. */
+      confirm(count: number): void {
+        for (const written of this.pending.splice(0, count)) written();
+      }
+    }
+
+    it('counts a value as sent when its write is confirmed, not at the write', () => {
+      const outbox = outboxOf('a', 'b', 'c');
+      const socket = new ConfirmingSocket({ closeCodeRules: 'whatwg' });
+      outbox.attach(socket);
+      expect(socket.sent).to.deep.equal(['a', 'b', 'c']);
+      socket.confirm(2);
+      expect(outbox.detach(false)).to.deep.equal({ sent: 2, undelivered: [], inDoubt: ['c'] });
+    });
+
+    it('reports every value in doubt when no write was confirmed before the end', () => {
+      const outbox = outboxOf();
+      outbox.attach(new ConfirmingSocket({ closeCodeRules: 'whatwg' }));
+      outbox.push('a', 'a');
+      outbox.push('b', 'b');
+      expect(outbox.detach(false)).to.deep.equal({ sent: 0, undelivered: [], inDoubt: ['a', 'b'] });
+    });
+
+    /**
+     * A confirming socket with a 100 ms window (Chromium's WebSocketStream resolves a write it
+     * dropped in the Close race): value `a` written at 0, its write confirmed at `confirmedAt`,
+     * the socket not open from `closedAt` (if given), the outbox detached at `detachedAt`.
+     */
+    function confirmedWindowRun(confirmedAt: number, closedAt: number | undefined, detachedAt: number): OutboxReport<string> {
+      let report: OutboxReport<string> | undefined;
+      testScheduler.run(() => {
+        const outbox = new Outbox<string>(limits, clock);
+        const socket = new ConfirmingSocket({ closeCodeRules: 'whatwg', deliveryWindow: 100 });
+        outbox.attach(socket);
+        outbox.push('a', 'a');
+        at(confirmedAt, () => socket.confirm(1));
+        if (closedAt !== undefined) at(closedAt, () => (socket.isOpen = false));
+        at(detachedAt, () => (report = outbox.detach(false)));
+      });
+      return report!;
+    }
+
+    it('with a delivery window: sent once the write is confirmed and the socket still reads open a window after the write', () => {
+      expect(confirmedWindowRun(10, undefined, 150)).to.deep.equal({ sent: 1, undelivered: [], inDoubt: [] });
+      expect(confirmedWindowRun(10, 150, 200)).to.deep.equal({ sent: 1, undelivered: [], inDoubt: [] });
+    });
+
+    it('with a delivery window: a confirmed write whose window had not passed when the socket closed is in doubt (the Close race)', () => {
+      expect(confirmedWindowRun(0, 50, 200)).to.deep.equal({ sent: 0, undelivered: [], inDoubt: ['a'] });
+    });
+
+    it('with a delivery window: a write confirmed after its window counts when confirmed, if the socket is still open', () => {
+      expect(confirmedWindowRun(300, undefined, 400)).to.deep.equal({ sent: 1, undelivered: [], inDoubt: [] });
+      expect(confirmedWindowRun(300, 250, 400)).to.deep.equal({ sent: 0, undelivered: [], inDoubt: ['a'] });
+      expect(confirmedWindowRun(300, undefined, 250), 'not yet confirmed at the end').to.deep.equal({ sent: 0, undelivered: [], inDoubt: ['a'] });
+    });
+
+    it('counts values as sent in write order, across several confirmations', () => {
+      const outbox = outboxOf();
+      const socket = new ConfirmingSocket({ closeCodeRules: 'whatwg' });
+      outbox.attach(socket);
+      for (const value of ['a', 'b', 'c', 'd']) outbox.push(value, value);
+      socket.confirm(1);
+      socket.confirm(2);
+      expect(outbox.detach(false)).to.deep.equal({ sent: 3, undelivered: [], inDoubt: ['d'] });
+    });
+  });
 });

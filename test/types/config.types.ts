@@ -1,6 +1,7 @@
 // Type tests of the configuration, against the package's published declarations.
 import WsWebSocket from 'ws';
-import { asyncScheduler } from 'rxjs';
+import { asyncScheduler, type Observable } from 'rxjs';
+import { WebSocketStream as UndiciWebSocketStream } from 'undici';
 import {
   defaultReconnectCodes,
   fromWebSocketTask,
@@ -13,6 +14,12 @@ import {
   type WebSocketTaskConfig,
   type WebSocketTaskError,
   type WebSocketTaskSocketConfig,
+  processInbound,
+  webSocketStream,
+  type ProcessInboundOptions,
+  type WebSocketStreamConstructorLike,
+  type WebSocketTask,
+  type WebSocketTaskTransport,
 } from 'rxjs-websocket-task';
 import { accepts, expectTrue, type Equal } from './expect-type';
 
@@ -73,3 +80,17 @@ accepts<WebSocketLike>(accepted);
 accepts<WebSocketTaskSocketConfig>({ socket: accepted, maximumMessageSize: 1024 });
 // @ts-expect-error a wrapped socket has no url to connect to
 accepts<WebSocketTaskSocketConfig>({ socket: accepted, url: 'wss://example.com' });
+
+// transport: a value webSocketStream() makes; undici's WebSocketStream fits its constructor type.
+accepts<WebSocketTaskConfig>({ url: 'wss://example.com', transport: webSocketStream() });
+accepts<WebSocketStreamConstructorLike>(UndiciWebSocketStream);
+accepts<WebSocketTaskConfig>({ url: 'wss://example.com', transport: webSocketStream(UndiciWebSocketStream) });
+expectTrue<Equal<WebSocketTaskTransport['api'], 'WebSocketStream' | 'WebSocket'>>();
+// @ts-expect-error a wrapped socket takes no transport
+accepts<WebSocketTaskSocketConfig>({ socket: accepted, transport: webSocketStream() });
+
+// processInbound: an operator from the task's values to what the step emits.
+declare const orders: WebSocketTask<{ readonly id: string }>;
+const stored = orders.pipe(processInbound(orders, async (order) => order.id.length, { concurrency: 2, highWaterMark: 8 }));
+expectTrue<Equal<typeof stored, Observable<number>>>();
+accepts<ProcessInboundOptions>({ highWaterMark: 1 });

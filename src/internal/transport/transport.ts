@@ -52,15 +52,27 @@ export interface TransportSocket {
    * written before this side's Close frame (`ws`).
    */
   readonly deliveryWindow: number;
-  /** Hands data to the socket. `false` when the socket no longer accepts data (closing or closed). */
-  send(data: WireMessage): boolean;
+  /**
+   * The socket tells when each value it took has been written to the network (a
+   * WebSocketStream: the promise of the write): `send`'s `written` is called then, once per
+   * value, in the order of the sends, and never after `onEnd`. Until then the value is in doubt.
+   */
+  readonly confirmsWrites?: boolean;
+  /**
+   * Hands data to the socket. `false` when the socket no longer accepts data (closing or
+   * closed). `written` is called only by sockets that `confirmsWrites`.
+   */
+  send(data: WireMessage, written?: () => void): boolean;
   /** Starts the close handshake. The code is already valid under `closeCodeRules`. */
   close(code: number, reason: string): void;
   /** Drops the connection at once (or aborts the opening handshake), without a Close frame. */
   terminate(): void;
   /** Sends a protocol ping; `false` where the platform has no ping API. */
   ping(payload: Uint8Array): boolean;
-  /** Stops reading from the network (Node), for wrapped sockets before their first subscriber. */
+  /**
+   * Stops reading from the network, so that TCP flow control holds the peer (`ws`, and a
+   * WebSocketStream whose reader stops pulling); absent where the socket cannot (WHATWG `WebSocket`).
+   */
   pause?(): void;
   resume?(): void;
 }
@@ -109,4 +121,9 @@ export interface Transport {
   readonly closeCodeRules: CloseCodeRules;
   /** Starts opening a connection; reports to `listener` from then on (never synchronously). */
   connect(request: TransportRequest, listener: TransportListener): TransportSocket;
+  /**
+   * Throws `ERR_INVALID_CONFIG` for task options this transport cannot carry; in the
+   * transport's own module, so that its checks weigh nothing in bundles that do not use it.
+   */
+  checkConfig?(config: { readonly node?: NodeSocketOptions }): void;
 }

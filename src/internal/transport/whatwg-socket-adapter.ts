@@ -1,6 +1,6 @@
 import { CloseCode } from '../close-code';
-import { utf8ByteLength } from '../utf8-byte-length';
 import { connectionFailed, connectionLost, messageTooBig } from './failures';
+import { sizeOver } from './size-over';
 import type { TransportFailure, TransportListener, TransportSocket, WireMessage } from './transport';
 import { ReadyState, type WebSocketLike } from './websocket-like';
 
@@ -95,12 +95,4 @@ export function adaptWhatwgSocket(
     },
     ping: () => false,
   };
-}
-
-/** The size of `message` when it is over `limit` bytes, else `undefined`; text is counted only when it could be over. */
-function sizeOver(message: WireMessage, limit: number): number | undefined {
-  if (typeof message !== 'string') return message.byteLength > limit ? message.byteLength : undefined;
-  if (message.length * 3 <= limit) return undefined;
-  const bytes = utf8ByteLength(message);
-  return bytes > limit ? bytes : undefined;
 }

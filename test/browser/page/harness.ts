@@ -6,7 +6,19 @@
 import { TestScheduler } from 'rxjs/testing';
 import { CloseCode, fromWebSocketTask, WebSocketTaskError, type WebSocketMessage, type WebSocketTask } from 'rxjs-websocket-task';
 import { closeFrame, createVirtualPeer, summarizeErrors } from 'rxjs-websocket-task/testing';
-import type { ReplierReport, ShownClosed, ShownEnding, ShownMessage, ShownReply, TaskStatus, Thrown } from '../support/harness-types';
+import type { PageTransport, ReplierReport, ShownClosed, ShownEnding, ShownMessage, ShownReply, TaskStatus, Thrown } from '../support/harness-types';
+import { transportConfig } from './transport-config';
+
+/** A task's config as the Node side hands it over, with the transport to run on. */
+interface PageTaskConfig {
+  readonly url: string;
+  readonly maximumMessageSize?: number;
+  readonly transport: PageTransport;
+}
+
+function createTask({ transport, ...config }: PageTaskConfig): WebSocketTask {
+  return fromWebSocketTask({ ...config, ...transportConfig(transport) });
+}
 
 interface Entry {
   readonly task: WebSocketTask;
@@ -95,8 +107,8 @@ function track(id: string, task: WebSocketTask, onMessage?: (message: WebSocketM
 
 export const harness = {
   /** Creates a task and subscribes to it (which connects). */
-  open(id: string, config: { readonly url: string; readonly maximumMessageSize?: number }): TaskStatus {
-    return track(id, fromWebSocketTask(config));
+  open(id: string, config: PageTaskConfig): TaskStatus {
+    return track(id, createTask(config));
   },
 
   /**
@@ -104,8 +116,8 @@ export const harness = {
    * inside its message handler (the socket's `onmessage`), records its lifecycle `closed`
    * event, and subscribes to it (which connects).
    */
-  openReplier(id: string, config: { readonly url: string }): TaskStatus {
-    const task = fromWebSocketTask(config);
+  openReplier(id: string, config: PageTaskConfig): TaskStatus {
+    const task = createTask(config);
     const replies: ShownReply[] = [];
     const closed = new Promise<ShownClosed>((resolve) => {
       task.lifecycle.subscribe((event) => {

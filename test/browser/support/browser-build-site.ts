@@ -2,9 +2,9 @@
  * Serves the package's browser build to Chromium as a browser would load it from a CDN:
  * the files of dist/browser as they are, found through the `browser` conditions of
  * package.json's `exports` and an import map, with rxjs (bundled once by esbuild) beside
- * them. The page runs test/browser/page/harness.ts, bundled with those imports left as they are.
+ * them. The page runs the scripts of test/browser/page, bundled with those imports left as they are.
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,27 @@ export function packageImportMap(): Record<string, string> {
   return imports;
 }
 
+/**
+ * The page's scripts (test/browser/page/NAME.ts), each setting a global: `window.harness`
+ * (tasks for websocket-task.test.ts), `window.contract` (the contract table's task side),
+ * `window.backpressure` (paused readers for backpressure.test.ts), `window.platform` (the
+ * browser's own WebSocketStream, for websocket-stream-platform.test.ts).
+ */
+const pageScripts = ['harness', 'contract-runner', 'backpressure-probe', 'platform-probe'] as const;
+
+/**
+ * The contract table (test/contract) imports the library from its sources (`../../src/index`);
+ * in the page it must be the package's browser build, as the harness's imports are.
+ */
+const sourceIndexAsPackage: Plugin = {
+  name: 'source index as the package',
+  setup(plugin) {
+    plugin.onResolve({ filter: /\/src\/index(\.ts)?$/ }, ({ importer }) =>
+      importer.startsWith(join(root, 'test/')) ? { path: 'rxjs-websocket-task', external: true } : undefined,
+    );
+  },
+};
+
 let bundles: Promise<Map<string, string>> | undefined;
 
 /** rxjs (with rxjs/testing, sharing one copy) and the page harness, bundled once per run. */
@@ -47,24 +68,26 @@ function buildBundles(): Promise<Map<string, string>> {
       logLevel: 'silent',
     });
     for (const file of vendor.outputFiles) files.set(`/vendor/${basename(file.path)}`, file.text);
-    const page = await build({
+    const pages = await build({
       absWorkingDir: root,
-      entryPoints: [join(root, 'test/browser/page/harness.ts')],
+      entryPoints: Object.fromEntries(pageScripts.map((name) => [name, join(root, `test/browser/page/${name}.ts`)])),
       bundle: true,
       format: 'esm',
       platform: 'browser',
       target: 'es2022',
+      outdir: '/',
       external: ['rxjs', 'rxjs/*', 'rxjs-websocket-task', 'rxjs-websocket-task/*'],
+      plugins: [sourceIndexAsPackage],
       write: false,
       logLevel: 'silent',
     });
-    files.set('/harness.js', page.outputFiles[0]!.text);
+    for (const file of pages.outputFiles) files.set(`/${basename(file.path)}`, file.text);
     return files;
   })();
   return bundles;
 }
 
-/** The page: the import map, then the harness. */
+/** The page: the import map, then the page scripts. */
 function indexHtml(imports: Record<string, string>): string {
   return `<!doctype html>
 <html lang="en">
@@ -73,7 +96,7 @@ function indexHtml(imports: Record<string, string>): string {
   <title>rxjs-websocket-task: browser build under test</title>
   <link rel="icon" href="data:,">
   <script type="importmap">${JSON.stringify({ imports }, null, 2)}</script>
-  <script type="module" src="/harness.js"></script>
+${pageScripts.map((name) => `  <script type="module" src="/${name}.js"></script>`).join('\n')}
 </head>
 <body><p>rxjs-websocket-task browser tests</p></body>
 </html>

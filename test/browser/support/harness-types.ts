@@ -61,3 +61,49 @@ export interface ReplierReport {
   readonly replies: readonly ShownReply[];
   readonly closed: ShownClosed;
 }
+
+/**
+ * The transport a page task runs on: the platform's classic `WebSocket` (the default), or
+ * `WebSocketStream` (the opt-in transport, with inbound backpressure).
+ */
+export type PageTransport = 'WebSocket' | 'WebSocketStream';
+
+/** Every transport the browser suites run their scenarios on. */
+export const pageTransports: readonly PageTransport[] = ['WebSocket', 'WebSocketStream'];
+
+/** What a page's order check saw of numbered messages (`"<n>:..."`, n from 0). */
+export interface InboundOrder {
+  /** Messages the page's pipeline consumed. */
+  readonly consumed: number;
+  /** Consumed messages that were not the next number (a loss, duplicate or reordering). */
+  readonly outOfOrder: number;
+  readonly firstOutOfOrder: string | undefined;
+}
+
+/** A paused reader in the page. */
+export interface PausedReader extends InboundOrder {
+  /** Whether the reader could stop reading from the network (for a task: what `pauseInbound()` returned). */
+  readonly stopsReading: boolean;
+  /** Messages handed to the page's JS that wait there for the pipeline (a transport that cannot stop reading). */
+  readonly landedInPage: number;
+}
+
+/** How a promise settled in the page. */
+export type ShownSettled =
+  | { readonly kind: 'resolved'; readonly value: unknown }
+  | {
+      readonly kind: 'rejected';
+      readonly name: string;
+      readonly message: string;
+      /** A `WebSocketError`'s close code (`null` when the connection never opened). */
+      readonly closeCode?: number | null;
+      readonly reason?: string;
+    };
+
+/** A raw `WebSocketStream` that read one message and wrote a reply in the same turn. */
+export interface StreamReplyRun {
+  readonly message: string;
+  /** How the reply's `writer.write()` promise settled. */
+  readonly write: ShownSettled;
+  readonly closed: ShownSettled;
+}

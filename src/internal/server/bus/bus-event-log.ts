@@ -1,6 +1,6 @@
 import { Subject, type Observable } from 'rxjs';
-import { BusError } from './bus-error.js';
-import type { BusEvent } from './message-bus.js';
+import { BusError } from './bus-error';
+import type { BusEvent } from './message-bus';
 
 /**
  * A bus's events and its open/closed state, the part every bus implementation shares:

@@ -1,4 +1,4 @@
-import { BusError } from '../bus-error.js';
+import { BusError } from '../bus-error';
 
 /** A failed Redis command as a `BusError`: the broker was unreachable or refused it. */
 export function redisBusError(action: string, cause: unknown): BusError {

@@ -1,13 +1,13 @@
 import { EMPTY, Observable, throwError } from 'rxjs';
-import { assertChannel, assertData } from '../assert-bus-input.js';
-import { BusError } from '../bus-error.js';
-import { BusEventLog } from '../bus-event-log.js';
-import { ChannelFanout } from '../channel-fanout.js';
-import type { BusMessage, BusSubscribeOptions, MessageBus } from '../message-bus.js';
-import { firstConnectionAttempt } from './first-connection.js';
-import { redisBusError } from './redis-bus-error.js';
-import { closeRedisConnection, connectionOverrides, openRedisConnection, type RedisConnection } from './redis-connection.js';
-import { watchRedisConnection } from './watch-redis-connection.js';
+import { assertChannel, assertData } from '../assert-bus-input';
+import { BusError } from '../bus-error';
+import { BusEventLog } from '../bus-event-log';
+import { ChannelFanout } from '../channel-fanout';
+import type { BusMessage, BusSubscribeOptions, MessageBus } from '../message-bus';
+import { firstConnectionAttempt } from './first-connection';
+import { redisBusError } from './redis-bus-error';
+import { closeRedisConnection, connectionOverrides, openRedisConnection, type RedisConnection } from './redis-connection';
+import { watchRedisConnection } from './watch-redis-connection';
 
 /**
  * Options of {@link redisBus}.

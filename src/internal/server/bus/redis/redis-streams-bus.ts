@@ -1,17 +1,17 @@
 import { EMPTY, Observable, throwError } from 'rxjs';
-import { assertChannel, assertData } from '../assert-bus-input.js';
-import { BusError } from '../bus-error.js';
-import { BusEventLog } from '../bus-event-log.js';
-import type { BusMessage, BusSubscribeOptions, MessageBus } from '../message-bus.js';
-import { firstConnectionAttempt } from './first-connection.js';
-import { redisBusError } from './redis-bus-error.js';
-import { closeRedisConnection, connectionOverrides, openRedisConnection, type RedisConnection } from './redis-connection.js';
-import { historyArguments, type StreamHistory } from './stream-history.js';
-import { streamKeys } from './stream-keys.js';
-import { formatOffset, parseOffset, type StreamPosition } from './stream-offset.js';
-import { newEpoch, StreamReader } from './stream-reader.js';
-import { publishScript } from './stream-scripts.js';
-import { watchRedisConnection } from './watch-redis-connection.js';
+import { assertChannel, assertData } from '../assert-bus-input';
+import { BusError } from '../bus-error';
+import { BusEventLog } from '../bus-event-log';
+import type { BusMessage, BusSubscribeOptions, MessageBus } from '../message-bus';
+import { firstConnectionAttempt } from './first-connection';
+import { redisBusError } from './redis-bus-error';
+import { closeRedisConnection, connectionOverrides, openRedisConnection, type RedisConnection } from './redis-connection';
+import { historyArguments, type StreamHistory } from './stream-history';
+import { streamKeys } from './stream-keys';
+import { formatOffset, parseOffset, type StreamPosition } from './stream-offset';
+import { newEpoch, StreamReader } from './stream-reader';
+import { publishScript } from './stream-scripts';
+import { watchRedisConnection } from './watch-redis-connection';
 
 /**
  * Options of {@link redisStreamsBus}.

@@ -1,6 +1,6 @@
 import type { Subscriber } from 'rxjs';
-import type { BusMessage } from '../message-bus.js';
-import type { StreamPosition } from './stream-offset.js';
+import type { BusMessage } from '../message-bus';
+import type { StreamPosition } from './stream-offset';
 
 /** A subscriber waiting to join the live feed: after replaying what followed `after`, if given. */
 export interface ReplayRequest {
@@ -16,7 +16,8 @@ export interface ReplayRequest {
 export interface StreamChannel {
   /** Unset until the join script ran (the channel is not read before). */
   position: StreamPosition | undefined;
-  readonly live: Set<Subscriber<BusMessage>>;
+  /** Live subscribers, each with the sequence number through which it already has the messages. */
+  readonly live: Map<Subscriber<BusMessage>, number>;
   readonly replays: ReplayRequest[];
 }
 

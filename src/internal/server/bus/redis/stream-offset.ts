@@ -1,4 +1,4 @@
-import { BusError } from '../bus-error.js';
+import { BusError } from '../bus-error';
 
 /**
  * Where a message sits in a channel's history: the channel's epoch (a random id that changes

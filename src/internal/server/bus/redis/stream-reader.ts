@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Subscriber } from 'rxjs';
-import { BusError } from '../bus-error.js';
-import type { BusEvent, BusMessage } from '../message-bus.js';
-import { isRedisReplyError, redisBusError } from './redis-bus-error.js';
-import { subscriberCount, type StreamChannel } from './stream-channel.js';
-import { parseStreamEntry, parseXreadReply, type StreamEntry } from './stream-entry.js';
-import { streamKeys } from './stream-keys.js';
-import { formatOffset, isAfter, type StreamPosition } from './stream-offset.js';
-import { joinScript } from './stream-scripts.js';
+import type { BusError } from '../bus-error';
+import type { BusEvent, BusMessage } from '../message-bus';
+import { isRedisReplyError, redisBusError } from './redis-bus-error';
+import { subscriberCount, type StreamChannel } from './stream-channel';
+import { parseXreadReply, type StreamEntry } from './stream-entry';
+import { streamKeys } from './stream-keys';
+import { formatOffset, type StreamPosition } from './stream-offset';
+import { historyGap, replayHistory, replayPageSize } from './stream-replay';
+import { joinScript } from './stream-scripts';
 
 /** How long one XREAD blocks when nothing arrives (a change of channels unblocks it sooner). */
 const blockMs = 5_000;
-/** Entries per XREAD stream and per replay page: bounds memory with large payloads. */
-const pageSize = 100;
+/** Entries per stream and XREAD, as per replay page. */
+const pageSize = replayPageSize;
 
 /** A random epoch, 16 hex digits. */
 export function newEpoch(): string {
@@ -36,6 +37,8 @@ export class StreamReader {
   private readonly channels = new Map<string, StreamChannel>();
   private readonly keyToChannel = new Map<string, string>();
   private wake: (() => void) | undefined;
+  /** A nudge came while the loop was busy: it must look again before it waits or blocks. */
+  private nudged = false;
   private verified = false;
   private blockedOn: string | undefined;
   private readerId: number | undefined;
@@ -59,11 +62,11 @@ export class StreamReader {
   add(channelName: string, subscriber: Subscriber<BusMessage>, after: StreamPosition | undefined): () => void {
     let channel = this.channels.get(channelName);
     if (!channel) {
-      channel = { position: undefined, live: new Set(), replays: [] };
+      channel = { position: undefined, live: new Map(), replays: [] };
       this.channels.set(channelName, channel);
       this.keyToChannel.set(streamKeys(this.keyPrefix, channelName).stream, channelName);
     }
-    if (after === undefined && channel.position && channel.replays.length === 0) channel.live.add(subscriber);
+    if (after === undefined && channel.position && channel.replays.length === 0) channel.live.set(subscriber, channel.position.n);
     else channel.replays.push({ subscriber, after });
     this.nudge();
     return () => this.remove(channelName, subscriber);
@@ -89,7 +92,7 @@ export class StreamReader {
    */
   stop(): Promise<void> {
     this.stopped = true;
-    const all = [...this.channels.values()].flatMap((c) => [...c.live, ...c.replays.map((r) => r.subscriber)]);
+    const all = [...this.channels.values()].flatMap((c) => [...c.live.keys(), ...c.replays.map((r) => r.subscriber)]);
     this.channels.clear();
     this.keyToChannel.clear();
     for (const subscriber of all) subscriber.complete();
@@ -115,6 +118,7 @@ export class StreamReader {
 
   /** Something changed: end the wait, or the current block if it reads another set of keys. */
   private nudge(): void {
+    this.nudged = true;
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
@@ -128,7 +132,12 @@ export class StreamReader {
     return [...this.channels.values()].some((c) => !c.position || c.replays.length > 0);
   }
 
+  /** Resolves at the next nudge, or at once if one came since the loop last looked. */
   private waitForNudge(): Promise<void> {
+    if (this.nudged || this.stopped) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => (this.wake = resolve));
   }
 
@@ -144,6 +153,7 @@ export class StreamReader {
         continue;
       }
       try {
+        this.nudged = false;
         await this.joinNewChannels();
         await this.replayPending();
         const keys = this.readKeys();
@@ -152,6 +162,7 @@ export class StreamReader {
           continue;
         }
         this.readerId ??= Number(await this.reader.call('CLIENT', 'ID'));
+        if (this.nudged || this.stopped) continue; // channels changed meanwhile: join them before blocking
         const ids = keys.map((key) => this.channels.get(this.keyToChannel.get(key) as string)?.position?.id ?? '$');
         this.blockedOn = keys.join('\n');
         const reply = await this.reader.call('XREAD', 'COUNT', pageSize, 'BLOCK', blockMs, 'STREAMS', ...keys, ...ids);
@@ -187,45 +198,23 @@ export class StreamReader {
     }
   }
 
-  /**
-   * Replays `(after, position]` to each waiting subscriber, checking that the sequence numbers
-   * follow one another from `after.n` to the live position's `n`; then it joins the live feed.
-   */
+  /** Replays `(after, position]` to each waiting subscriber (see `replayHistory`), then it joins the live feed. */
   private async replayPending(): Promise<void> {
     for (const [name, channel] of [...this.channels]) {
       const target = channel.position;
       if (!target) continue;
       while (channel.replays.length > 0 && this.channels.get(name) === channel) {
         const request = channel.replays[0]!;
-        const gap = request.after && (await this.replay(name, request.subscriber, request.after, target));
+        const outcome = request.after
+          ? await replayHistory(this.reader, streamKeys(this.keyPrefix, name), name, request.subscriber, request.after, target)
+          : { skipThrough: target.n };
         if (channel.replays[0] !== request) continue; // unsubscribed during the replay
         channel.replays.shift();
-        if (gap) request.subscriber.error(gap);
-        else channel.live.add(request.subscriber);
+        if ('error' in outcome) request.subscriber.error(outcome.error);
+        else channel.live.set(request.subscriber, outcome.skipThrough);
       }
       if (subscriberCount(channel) === 0 && this.channels.get(name) === channel) this.forget(name);
     }
-  }
-
-  private async replay(name: string, subscriber: Subscriber<BusMessage>, after: StreamPosition, target: StreamPosition): Promise<BusError | undefined> {
-    if (after.epoch !== target.epoch) return historyGap(name, after, 'the channel\'s history was lost since (new epoch)');
-    if (after.n > target.n || isAfter(after.id, target.id)) {
-      return new BusError('ERR_BUS_INVALID_OFFSET', `Offset ${formatOffset(after)} is ahead of channel ${JSON.stringify(name)}`);
-    }
-    const { stream } = streamKeys(this.keyPrefix, name);
-    let last = after;
-    while (last.n < target.n) {
-      const raw = (await this.reader.call('XRANGE', stream, `(${last.id}`, target.id, 'COUNT', pageSize)) as unknown[];
-      const entries = raw.map(parseStreamEntry);
-      for (const entry of entries) {
-        if (entry.epoch !== after.epoch || entry.n !== last.n + 1) return historyGap(name, last, 'the history was trimmed past it');
-        last = { epoch: entry.epoch, n: entry.n, id: entry.id };
-        subscriber.next({ channel: name, data: entry.data, offset: formatOffset(last) });
-      }
-      if (subscriber.closed) return undefined;
-      if (entries.length === 0) return historyGap(name, last, 'the history was trimmed past it');
-    }
-    return undefined;
   }
 
   private deliverLive(name: string, channel: StreamChannel, entries: StreamEntry[]): void {
@@ -237,7 +226,7 @@ export class StreamReader {
       }
       channel.position = { epoch: entry.epoch, n: entry.n, id: entry.id };
       const message: BusMessage = { channel: name, data: entry.data, offset: formatOffset(channel.position) };
-      for (const subscriber of [...channel.live]) subscriber.next(message);
+      for (const [subscriber, skipThrough] of [...channel.live]) if (entry.n > skipThrough) subscriber.next(message);
     }
   }
 
@@ -249,14 +238,10 @@ export class StreamReader {
 
   private failChannel(name: string, channel: StreamChannel, error: BusError): void {
     if (this.channels.get(name) === channel) this.forget(name);
-    for (const subscriber of [...channel.live, ...channel.replays.map((r) => r.subscriber)]) subscriber.error(error);
+    for (const subscriber of [...channel.live.keys(), ...channel.replays.map((r) => r.subscriber)]) subscriber.error(error);
   }
 
   private failAll(error: BusError): void {
     for (const [name, channel] of [...this.channels]) this.failChannel(name, channel, error);
   }
-}
-
-function historyGap(channel: string, after: StreamPosition, why: string): BusError {
-  return new BusError('ERR_BUS_HISTORY_GAP', `Channel ${JSON.stringify(channel)} cannot resume after ${formatOffset(after)}: ${why}`);
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { BusConnectionRole, BusEvent } from '../message-bus.js';
+import { asyncScheduler } from 'rxjs';
+import type { BusConnectionRole, BusEvent } from '../message-bus';
 
 /** What a watched connection reports, and when it counts as up again. */
 export interface RedisConnectionWatch {
@@ -16,7 +17,8 @@ export interface RedisConnectionWatch {
 }
 
 /**
- * Turns ioredis's connection events into `'down'` / `'up'` bus events, once per transition.
+ * Turns ioredis's connection events into `'down'` / `'up'` bus events, once per transition
+ * (`downForMs` read on RxJS's clock, as every time in src/).
  * Returns a function that stops watching (before the bus closes the connection on purpose).
  */
 export function watchRedisConnection(redis: Redis, watch: RedisConnectionWatch): () => void {
@@ -32,7 +34,7 @@ export function watchRedisConnection(redis: Redis, watch: RedisConnectionWatch):
     (watch.beforeUp ?? (() => Promise.resolve()))().then(
       () => {
         if (!watching || redis.status !== 'ready' || state === 'up') return;
-        const downForMs = downSince === undefined ? undefined : Date.now() - downSince;
+        const downForMs = downSince === undefined ? undefined : asyncScheduler.now() - downSince;
         state = 'up';
         downSince = undefined;
         watch.report(downForMs === undefined ? { type: 'up', role: watch.role } : { type: 'up', role: watch.role, downForMs });
@@ -43,7 +45,7 @@ export function watchRedisConnection(redis: Redis, watch: RedisConnectionWatch):
   const onClose = (): void => {
     if (!watching || state === 'down') return;
     state = 'down';
-    downSince = Date.now();
+    downSince = asyncScheduler.now();
     const error = lastError;
     lastError = undefined;
     watch.report(
