@@ -17,14 +17,12 @@
  * (whether this process received one: its broker subscription is live), `cpu`.
  */
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import { connect as connectNats, type NatsConnection } from '@nats-io/transport-node';
 import { Subject, map, tap, type Observable } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 import { broadcast, fromWebSocketServer, type MessageBus } from '../src/server/index.js';
 import { createBus, type BusKind } from './scale-out-buses.js';
+import { rawNats, rawRedis, rawRedisStreams, type Source } from './scale-out-raw-brokers.js';
 import { FAN_OUT_VARIANTS, type FanOutVariant } from './scale-out-variants.js';
-
 
 /** What the node answers to `publish`. */
 export interface PublishResult {
@@ -35,15 +33,6 @@ export interface PublishResult {
   /** Publishes that failed (rejected), with the first error. */
   readonly rejected: number;
   readonly firstError?: string;
-}
-
-/** How messages reach this process, and how it publishes. */
-interface Source {
-  /** Publishes one message; resolves once the broker (or the Subject) took it. */
-  publish(data: string): Promise<unknown> | void;
-  /** After a burst of `publish` calls: resolves once everything was handed to the broker. */
-  flush(): Promise<void>;
-  close(): Promise<void>;
 }
 
 const variant = process.argv[2] as FanOutVariant;
@@ -99,64 +88,6 @@ async function rawServer(): Promise<{ port: number; count: () => number; sendAll
   return { port: (wss.address() as AddressInfo).port, count: () => wss.clients.size, sendAll };
 }
 
-async function rawRedis(sendAll: (data: string) => void): Promise<Source> {
-  const subscriber = new Redis(brokerUrl);
-  const publisher = new Redis(brokerUrl);
-  subscriber.on('message', (_channel: string, data: string) => sendAll(data));
-  await subscriber.subscribe(channel);
-  return {
-    publish: (data) => publisher.publish(channel, data),
-    flush: async () => undefined,
-    close: async () => {
-      subscriber.disconnect();
-      publisher.disconnect();
-    },
-  };
-}
-
-async function rawRedisStreams(sendAll: (data: string) => void): Promise<Source> {
-  const reader = new Redis(brokerUrl);
-  const writer = new Redis(brokerUrl);
-  let closed = false;
-  // The id of the last entry read: '$' (only what comes after the first XREAD) to start.
-  let last = '$';
-  void (async () => {
-    while (!closed) {
-      const reply = (await reader.xread('BLOCK', 0, 'STREAMS', channel, last).catch(() => null)) as [string, [string, string[]][]][] | null;
-      for (const [, entries] of reply ?? []) {
-        for (const [id, fields] of entries) {
-          last = id;
-          sendAll(fields[1] ?? '');
-        }
-      }
-    }
-  })();
-  return {
-    publish: (data) => writer.xadd(channel, 'MAXLEN', '~', '100000', '*', 'd', data),
-    flush: async () => undefined,
-    close: async () => {
-      closed = true;
-      reader.disconnect();
-      writer.disconnect();
-    },
-  };
-}
-
-async function rawNats(sendAll: (data: string) => void): Promise<Source> {
-  const connection: NatsConnection = await connectNats({ servers: brokerUrl });
-  connection.subscribe(channel, {
-    callback: (error, message) => {
-      if (error === null) sendAll(message.string());
-    },
-  });
-  await connection.flush();
-  return {
-    publish: (data) => connection.publish(channel, data),
-    flush: () => connection.flush(),
-    close: () => connection.close(),
-  };
-}
-
 // ---------------------------------------------------------------- setup
 
 function fail(error: unknown): void {
@@ -183,10 +114,10 @@ async function setUp(): Promise<{ port: number; count: () => number; source: Sou
     variant === 'ws-local'
       ? { publish: raw.sendAll, flush: async () => undefined, close: async () => undefined }
       : variant === 'raw-redis'
-        ? await rawRedis(raw.sendAll)
+        ? await rawRedis(brokerUrl, channel, raw.sendAll)
         : variant === 'raw-redis-streams'
-          ? await rawRedisStreams(raw.sendAll)
-          : await rawNats(raw.sendAll);
+          ? await rawRedisStreams(brokerUrl, channel, raw.sendAll)
+          : await rawNats(brokerUrl, channel, raw.sendAll);
   return { port: raw.port, count: raw.count, source };
 }
 
