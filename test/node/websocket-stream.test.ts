@@ -17,6 +17,7 @@ import {
 import { observeTask, taskCompletion, taskError } from '../support/observe-task';
 import { thrown } from '../support/thrown';
 import { UndiciWebSocketStream as WebSocketStream, undiciPackage } from '../support/undici-websocket-stream';
+import { Opcode, startRawFrameServer, type RawFrameServer } from '../support/raw-frame-server';
 import { startRejectingServer, startWsServer, unusedPort, type WsTestServer } from '../support/ws-test-server';
 
 function streamTask<T>(config: Omit<WebSocketTaskConfig<T>, 'transport'>) {
@@ -322,6 +323,29 @@ describe(`the WebSocketStream transport (${undiciPackage}'s WebSocketStream)`, (
     expect(task.bufferedAmount).to.equal(0);
     task.complete();
     await taskCompletion(run);
+  });
+
+  describe('protocol failures, which the platform fails by itself', () => {
+    let raw: RawFrameServer;
+    afterEach(async () => raw.close());
+
+    // The platform fails the connection by itself and hides why: 1006, ERR_CONNECTION_LOST, as
+    // on the classic WHATWG path (undici's WebSocketStream reports it as an unclean 1005).
+    it('invalid UTF-8 in a text frame: abnormalClosure (1006), ERR_CONNECTION_LOST; nothing delivered', async () => {
+      raw = await startRawFrameServer((c) => c.sendFrame({ opcode: Opcode.Text, payload: new Uint8Array([0xff]) }));
+      const run = observeTask(streamTask({ url: raw.url }));
+      const error = await taskError(run);
+      expect([error.code, error.closeCode, error.wasClean]).to.deep.equal(['ERR_CONNECTION_LOST', CloseCode.abnormalClosure, false]);
+      expect(run.values).to.deep.equal([]);
+    });
+
+    it('a reserved opcode: abnormalClosure (1006), ERR_CONNECTION_LOST; nothing delivered', async () => {
+      raw = await startRawFrameServer((c) => c.sendFrame({ opcode: 0x3, payload: new Uint8Array([1]) }));
+      const run = observeTask(streamTask({ url: raw.url }));
+      const error = await taskError(run);
+      expect([error.code, error.closeCode, error.wasClean]).to.deep.equal(['ERR_CONNECTION_LOST', CloseCode.abnormalClosure, false]);
+      expect(run.values).to.deep.equal([]);
+    });
   });
 
   describe('config', () => {

@@ -128,7 +128,11 @@ class WebSocketStreamAdapter implements TransportSocket {
     const closeNow = (): void => this.#stream.close({ closeCode: code, reason });
     const last = this.#lastWrite;
     if (last === null) closeNow();
-    else void last.then(closeNow);
+    else
+      void last.then(() => {
+        // The stream may have ended while the writes finished: then there is nothing to close.
+        if (!this.#reported) closeNow();
+      });
   }
 
   terminate(): void {
@@ -219,11 +223,16 @@ class WebSocketStreamAdapter implements TransportSocket {
   #onClosed(info: unknown, settledClean: boolean): void {
     const { closeCode, reason } = (info ?? {}) as WebSocketStreamCloseInfo;
     // A WebSocketError of a connection that never opened has `closeCode: null`; an abort has none.
-    const code = typeof closeCode === 'number' && closeCode !== 0 ? closeCode : CloseCode.abnormalClosure;
+    let code = typeof closeCode === 'number' && closeCode !== 0 ? closeCode : CloseCode.abnormalClosure;
     // Chromium rejects `closed` ("not cleanly closed") when a write failed in the close race,
     // yet with the peer's code: a code only a received Close frame can carry means the
     // handshake happened, as the classic `WebSocket` reports it.
     const wasClean = settledClean || (this.#opened && receivedCloseCode(code));
+    // An unclean end with "no status" that this side did not start: the platform failed the
+    // connection itself (an invalid frame, invalid UTF-8: RFC 6455 §7.1.7) and sent its own
+    // Close (undici then reports 1005). The platform hides why; report it as the classic
+    // WebSocket does, a connection lost (1006), not as a peer that closed without a status.
+    if (!wasClean && code === CloseCode.noStatusReceived && this.#state === 'open') code = CloseCode.abnormalClosure;
     this.#end = { code, reason: typeof reason === 'string' ? reason : '', wasClean, failure: wasClean ? undefined : this.#failure(code, info) };
     // Unclean: the platform errored the readable and discarded what it held (lost in flight).
     if (!settledClean) this.#readerDone = true;

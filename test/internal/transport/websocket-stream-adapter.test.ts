@@ -189,6 +189,21 @@ describe('adaptWebSocketStream', () => {
     expect([end.code, end.wasClean, end.failure?.code]).to.deep.equal([1006, false, 'ERR_CONNECTION_LOST']);
   });
 
+  it('maps an unclean "no status" end this side did not start (the platform failed the connection) to 1006 and ERR_CONNECTION_LOST', async () => {
+    await opened();
+    stream.endWithError(Object.assign(new Error('unclean close'), { closeCode: 1005, reason: '' }));
+    const end = await listener.ended;
+    expect([end.code, end.wasClean, end.failure?.code]).to.deep.equal([1006, false, 'ERR_CONNECTION_LOST']);
+  });
+
+  it('keeps an unclean 1005 after this side started closing', async () => {
+    await opened();
+    socket.close(1000, '');
+    stream.endWithError(Object.assign(new Error('unclean close'), { closeCode: 1005, reason: '' }));
+    const end = await listener.ended;
+    expect([end.code, end.failure]).to.deep.equal([1005, undefined]);
+  });
+
   it('terminate() while connecting aborts the opening handshake; the end carries no failure', async () => {
     socket.terminate();
     expect(aborted).to.equal(1);
