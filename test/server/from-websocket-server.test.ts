@@ -295,6 +295,25 @@ describe('fromWebSocketServer', () => {
       expect(fixture.accepted).to.have.length(0);
     });
 
+    it('serves several paths with several task servers on one HTTP server, and refuses a path none serves with one 404', async () => {
+      const http = await listenOnLoopback(createServer());
+      cleanups.push(() => new Promise((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }));
+      const second = await startTaskServer({ server: http, path: '/b' });
+      cleanups.push(() => second.close());
+      fixture = await startTaskServer({ server: http, path: '/a' });
+      const rejected: number[] = [];
+      for (const server of [fixture.server, second.server]) {
+        server.lifecycle.pipe(filter((event) => event.type === 'rejected')).subscribe((event) => rejected.push(event.type === 'rejected' ? event.status : 0));
+      }
+      expect((await refusedUpgrade(`${fixture.url}/c`)).status).to.equal(404);
+      expect(rejected, 'one refusal, from one of the two servers').to.deep.equal([404]);
+      await openWsClient(`ws://127.0.0.1:${fixture.port}/a`);
+      await openWsClient(`ws://127.0.0.1:${fixture.port}/b`);
+      expect((await fixture.nextConnection()).request.path).to.equal('/a');
+      expect((await second.nextConnection()).request.path).to.equal('/b');
+      expect([fixture.accepted.length, second.accepted.length]).to.deep.equal([1, 1]);
+    });
+
     it('adopts an existing ws WebSocketServer and closes it at shutdown', async () => {
       const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', maxPayload: 1_048_576 });
       await new Promise((resolve) => wss.once('listening', resolve));

@@ -49,6 +49,10 @@ export interface Acceptor {
   close(): Promise<void>;
   /** Where it listens, once it does. */
   address(): ServerAddress | null;
-  /** Whether an upgrade this server does not take is someone else's (another `upgrade` listener). */
+  /**
+   * Whether an upgrade this server does not take is someone else's: an `upgrade` listener of
+   * the HTTP server that is not a task server (those take their own paths, and the last one
+   * refuses what none took).
+   */
   hasOtherUpgradeListeners(): boolean;
 }

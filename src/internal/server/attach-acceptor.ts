@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Acceptor, AcceptorListener, ServerAddress } from './acceptor';
+import { countTaskListener, hasForeignUpgradeListeners } from './upgrade-listeners';
 
 /**
  * An existing HTTP or HTTPS server: this library takes its upgrade requests while
@@ -22,10 +23,12 @@ export function attachAcceptor(server: HttpServer | HttpsServer): Acceptor {
       const onUpgrade = (incoming: IncomingMessage, socket: Duplex, head: Buffer) => listener.upgrade(incoming, socket, head);
       const onListening = () => listener.listening(address());
       server.on('upgrade', onUpgrade);
+      countTaskListener(server, 1);
       if (server.listening) queueMicrotask(onListening);
       else server.once('listening', onListening);
       detach = () => {
         server.off('upgrade', onUpgrade);
+        countTaskListener(server, -1);
         server.off('listening', onListening);
       };
     },
@@ -35,6 +38,7 @@ export function attachAcceptor(server: HttpServer | HttpsServer): Acceptor {
       stop();
     },
     address,
-    hasOtherUpgradeListeners: () => server.listenerCount('upgrade') > 1,
+    // Other task servers attached here are not "other": they take their paths or leave them.
+    hasOtherUpgradeListeners: () => hasForeignUpgradeListeners(server),
   };
 }

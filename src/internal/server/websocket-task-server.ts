@@ -16,6 +16,7 @@ import type { ServerConnection } from './server-connection';
 import type { ShutdownOptions, ShutdownReport } from './shutdown-report';
 import { TrackedConnection, type LimitedListener } from './tracked-connection';
 import type { GuardRefusal, UpgradeGuard } from './upgrade-guard';
+import { answerUpgrade, isUpgradeAnswered } from './upgrade-listeners';
 import { toUpgradeRequest, type UpgradeRequest } from './upgrade-request';
 import { writeRejection, type VerifyUpgrade } from './upgrade-verdict';
 import { ServerDefaults, type ServerTaskOptions } from './websocket-task-server-config';
@@ -216,9 +217,19 @@ export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<Server
     const { path, verifyUpgrade, upgrader } = this.#settings;
     const request = toUpgradeRequest(incoming);
     if (path !== undefined && request.path !== path) {
-      if (!this.#settings.acceptor.hasOtherUpgradeListeners()) this.#refuse(socket, request, { status: 404 });
+      // The user's own upgrade listeners decide what no task server takes. Without any, another
+      // task server on the same HTTP server may serve this path: it says so synchronously
+      // (answerUpgrade), so one turn later a socket nobody took gets its 404, exactly once.
+      if (this.#settings.acceptor.hasOtherUpgradeListeners()) return;
+      socket.on('error', () => socket.destroy());
+      setImmediate(() => {
+        if (isUpgradeAnswered(socket) || socket.destroyed) return;
+        answerUpgrade(socket);
+        this.#refuse(socket, request, { status: 404 });
+      });
       return;
     }
+    answerUpgrade(socket);
     // Node removes its own error handler from an upgraded socket: until `ws` adds its own,
     // an error (ECONNRESET while verifyUpgrade runs) must not crash the process.
     const onError = () => socket.destroy();

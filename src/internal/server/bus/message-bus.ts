@@ -52,6 +52,12 @@ export type BusEvent =
    * process (`mayLose: true`).
    */
   | { readonly type: 'down'; readonly role: BusConnectionRole; readonly mayLose: boolean; readonly error?: unknown }
+  /**
+   * The broker reported an error on a connection that stays open (NATS: a permissions
+   * violation, which means the broker refused a publish or a subscription): messages may have
+   * been refused. Errors that close the connection are reported as `'down'` instead.
+   */
+  | { readonly type: 'error'; readonly role: BusConnectionRole; readonly error: unknown }
   /** A publish the broker did not take (the promise rejected too). */
   | { readonly type: 'publish-failed'; readonly channel: string; readonly error: unknown }
   /**
