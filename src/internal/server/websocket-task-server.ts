@@ -219,10 +219,10 @@ export class WebSocketTaskServer<T = WebSocketMessage> extends Observable<Server
     if (path !== undefined && request.path !== path) {
       // The user's own upgrade listeners decide what no task server takes. Without any, another
       // task server on the same HTTP server may serve this path: it says so synchronously
-      // (answerUpgrade), so one turn later a socket nobody took gets its 404, exactly once.
+      // (answerUpgrade), so a turn later (the scheduler's) a socket nobody took gets its 404, exactly once.
       if (this.#settings.acceptor.hasOtherUpgradeListeners()) return;
       socket.on('error', () => socket.destroy());
-      setImmediate(() => {
+      this.#settings.scheduler.schedule(() => {
         if (isUpgradeAnswered(socket) || socket.destroyed) return;
         answerUpgrade(socket);
         this.#refuse(socket, request, { status: 404 });
