@@ -6,17 +6,16 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { StaticServer } from './support/static-server';
 import { pageTransports, type ReplierReport, type ShownClosed, type ShownEnding, type ShownMessage, type TaskStatus, type Thrown } from './support/harness-types';
-import { AsyncQueue } from '../support/async-queue';
 import {
   closeAfter300ms,
   describeTally,
   expectHonestAccounting,
   playCloseRace,
+  rawServerForEachTest,
   textAndCloseInOneWrite,
   type CloseRacePlay,
   type CloseRaceRun,
 } from '../support/close-race-accounting';
-import { startRawFrameServer, type RawConnection, type RawFrameServer } from '../support/raw-frame-server';
 import { startWsServer, unusedPort, type PeerConnection, type WsTestServer } from '../support/ws-test-server';
 import { launchChromium, requireChromium, screenshotOnFailure, type Chromium } from './support/chromium';
 import { startBrowserBuildSite } from './support/browser-build-site';
@@ -245,18 +244,7 @@ describe('browser build in Chromium', function () {
       // (100 ms) later; until then it is in doubt. These runs check the accounting against what
       // a raw server actually received.
       describe('replies written as the peer closes (raw frame server)', () => {
-        let raw: RawFrameServer;
-        let connections: AsyncQueue<RawConnection>;
-
-        beforeEach(async () => {
-          const queue = (connections = new AsyncQueue<RawConnection>('raw frame server connections'));
-          raw = await startRawFrameServer((conn) => queue.push(conn));
-        });
-
-        afterEach(async () => {
-          connections.end();
-          await raw.close();
-        });
+        const raw = rawServerForEachTest();
 
         /** What the server received, and what the page reported, for one run. */
         interface Run extends CloseRaceRun<ShownMessage, ShownClosed> {
@@ -269,8 +257,8 @@ describe('browser build in Chromium', function () {
          */
         async function replyRun(run: number, play: CloseRacePlay): Promise<Run> {
           const id = `replier-${++taskCount}`;
-          await harness(page, 'openReplier', id, { url: raw.url, transport });
-          const conn = await connections.next();
+          await harness(page, 'openReplier', id, { url: raw.url(), transport });
+          const conn = await raw.nextConnection();
           await harness(page, 'opened', id);
           let report: ReplierReport | undefined;
           const result = await playCloseRace<ShownMessage, ShownClosed>(conn, run, play, async () => {

@@ -10,17 +10,16 @@ import { expect } from 'chai';
 import { filter, firstValueFrom } from 'rxjs';
 import { WebSocket as UndiciWebSocket } from 'undici';
 import { fromWebSocketTask, type WebSocketConstructorLike, type WebSocketTaskEvent } from '../../src/index';
-import { AsyncQueue } from '../support/async-queue';
 import {
   closeAfter300ms,
   describeTally,
   expectHonestAccounting,
   playCloseRace,
+  rawServerForEachTest,
   textAndCloseInOneWrite,
   type CloseRacePlay,
   type CloseRaceRun,
 } from '../support/close-race-accounting';
-import { startRawFrameServer, type RawConnection, type RawFrameServer } from '../support/raw-frame-server';
 
 const WebSocketCtor = UndiciWebSocket as unknown as WebSocketConstructorLike;
 
@@ -33,25 +32,14 @@ interface Run extends CloseRaceRun<unknown, ClosedEvent> {
 }
 
 describe('a reply written as the peer closes, on the WHATWG path (undici WebSocket, raw frame server)', () => {
-  let raw: RawFrameServer;
-  let connections: AsyncQueue<RawConnection>;
-
-  beforeEach(async () => {
-    const queue = (connections = new AsyncQueue<RawConnection>('raw frame server connections'));
-    raw = await startRawFrameServer((conn) => queue.push(conn));
-  });
-
-  afterEach(async () => {
-    connections.end();
-    await raw.close();
-  });
+  const raw = rawServerForEachTest();
 
   /**
    * Opens a task that answers every text message `m` with `task.next('reply:' + m)` inside
    * its message handler, and plays run `run` of the close race against it.
    */
   async function replyRun(run: number, play: CloseRacePlay): Promise<Run> {
-    const task = fromWebSocketTask({ url: raw.url, WebSocketCtor });
+    const task = fromWebSocketTask({ url: raw.url(), WebSocketCtor });
     const closed = firstValueFrom(task.lifecycle.pipe(filter((event): event is ClosedEvent => event.type === 'closed')));
     const opened = firstValueFrom(task.lifecycle.pipe(filter((event) => event.type === 'open')));
     let replies = 0;
@@ -64,7 +52,7 @@ describe('a reply written as the peer closes, on the WHATWG path (undici WebSock
       error: () => undefined, // ERR_CLOSED_BY_PEER (4001): the closed event carries it
     });
     try {
-      const conn = await connections.next();
+      const conn = await raw.nextConnection();
       await opened;
       const result = await playCloseRace(conn, run, play, () => closed);
       return { ...result, replies };

@@ -4,7 +4,8 @@
 // and the Chromium runs (test/browser/websocket-task.test.ts), which differ only in where the task
 // runs and how its `closed` event reaches the test.
 import { expect } from 'chai';
-import { encodeClosePayload, Opcode, type RawConnection } from './raw-frame-server';
+import { AsyncQueue } from './async-queue';
+import { encodeClosePayload, Opcode, startRawFrameServer, type RawConnection, type RawFrameServer } from './raw-frame-server';
 
 /** What a `closed` event says of the values written: `V` is how one is shown (the value, or its JSON form from a page). */
 export interface ClosedAccounting<V> {
@@ -23,6 +24,21 @@ export interface CloseRaceRun<V, C extends ClosedAccounting<V> = ClosedAccountin
   /** The code of the client's Close frame. */
   readonly clientCloseCode: number | undefined;
   readonly closed: C;
+}
+
+/** The raw frame server of the runs: a fresh one for each test (mocha hooks), its connections queued as they come. */
+export function rawServerForEachTest(): { url(): string; nextConnection(): Promise<RawConnection> } {
+  let raw: RawFrameServer;
+  let connections: AsyncQueue<RawConnection>;
+  beforeEach(async () => {
+    const queue = (connections = new AsyncQueue<RawConnection>('raw frame server connections'));
+    raw = await startRawFrameServer((conn) => queue.push(conn));
+  });
+  afterEach(async () => {
+    connections.end();
+    await raw.close();
+  });
+  return { url: () => raw.url, nextConnection: () => connections.next() };
 }
 
 /** How the server plays one run: its text message `message`, and its Close. */
