@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { AsyncQueue } from '../support/async-queue';
-import { encodeClosePayload, Opcode, startRawFrameServer, type RawConnection, type RawFrameServer } from '../support/raw-frame-server';
+import { closeAfter300ms, textAndCloseInOneWrite, type CloseRacePlay } from '../support/close-race-accounting';
+import { Opcode, startRawFrameServer, type RawConnection, type RawFrameServer } from '../support/raw-frame-server';
 import { unusedPort } from '../support/ws-test-server';
 import { startBrowserBuildSite } from './support/browser-build-site';
 import { launchChromium, requireChromium, screenshotOnFailure, type Chromium } from './support/chromium';
@@ -57,7 +58,7 @@ describe("Chromium's WebSocketStream: what the transport relies on", function ()
   }
 
   /** Opens a stream in the page, lets `play` write the server's frames, answers the page's Close by closing TCP. */
-  async function replyRun(run: number, play: (connection: RawConnection, message: string) => Promise<void>): Promise<ReplyRun> {
+  async function replyRun(run: number, play: CloseRacePlay): Promise<ReplyRun> {
     const result = platform<StreamReplyRun>(page, 'streamReply', raw.url);
     const connection = await connections.next();
     const message = `m${run}`;
@@ -79,16 +80,7 @@ describe("Chromium's WebSocketStream: what the transport relies on", function ()
 
   it("resolves a write made in the turn the peer's Close arrives (one TCP write with the message), though the peer never receives it", async () => {
     const runs: ReplyRun[] = [];
-    for (let i = 0; i < 20; i++) {
-      runs.push(
-        await replyRun(i, async (connection, message) => {
-          connection.sendFrames([
-            { opcode: Opcode.Text, payload: message },
-            { opcode: Opcode.Close, payload: encodeClosePayload(4001, 'bye') },
-          ]);
-        }),
-      );
-    }
+    for (let i = 0; i < 20; i++) runs.push(await replyRun(i, textAndCloseInOneWrite));
     const writes = kinds(runs.map((run) => run.page.write));
     const closed = runs.map((run) => run.page.closed);
     console.log(
@@ -112,11 +104,7 @@ describe("Chromium's WebSocketStream: what the transport relies on", function ()
 
   it('resolves a write made 300 ms before the peer closes, and the peer receives it', async () => {
     for (let i = 0; i < 3; i++) {
-      const run = await replyRun(i, async (connection, message) => {
-        connection.sendText(message);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        connection.sendClose(4001, 'bye');
-      });
+      const run = await replyRun(i, closeAfter300ms);
       expect(run.replyReceived, `run ${i}: the server received the reply`).to.equal(true);
       expect(run.page.write, `run ${i}: the write`).to.deep.equal({ kind: 'resolved', value: null });
       expect(run.page.closed, `run ${i}: closed`).to.deep.equal({ kind: 'resolved', value: { closeCode: 4001, reason: 'bye' } });

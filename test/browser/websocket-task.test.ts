@@ -5,9 +5,17 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { StaticServer } from './support/static-server';
-import { pageTransports, type ReplierReport, type ShownEnding, type TaskStatus, type Thrown } from './support/harness-types';
-import { AsyncQueue } from '../support/async-queue';
-import { encodeClosePayload, Opcode, startRawFrameServer, type RawConnection, type RawFrameServer } from '../support/raw-frame-server';
+import { pageTransports, type ReplierReport, type ShownClosed, type ShownEnding, type ShownMessage, type TaskStatus, type Thrown } from './support/harness-types';
+import {
+  closeAfter300ms,
+  describeTally,
+  expectHonestAccounting,
+  playCloseRace,
+  rawServerForEachTest,
+  textAndCloseInOneWrite,
+  type CloseRacePlay,
+  type CloseRaceRun,
+} from '../support/close-race-accounting';
 import { startWsServer, unusedPort, type PeerConnection, type WsTestServer } from '../support/ws-test-server';
 import { launchChromium, requireChromium, screenshotOnFailure, type Chromium } from './support/chromium';
 import { startBrowserBuildSite } from './support/browser-build-site';
@@ -236,131 +244,61 @@ describe('browser build in Chromium', function () {
       // (100 ms) later; until then it is in doubt. These runs check the accounting against what
       // a raw server actually received.
       describe('replies written as the peer closes (raw frame server)', () => {
-        let raw: RawFrameServer;
-        let connections: AsyncQueue<RawConnection>;
-
-        beforeEach(async () => {
-          const queue = (connections = new AsyncQueue<RawConnection>('raw frame server connections'));
-          raw = await startRawFrameServer((conn) => queue.push(conn));
-        });
-
-        afterEach(async () => {
-          connections.end();
-          await raw.close();
-        });
+        const raw = rawServerForEachTest();
 
         /** What the server received, and what the page reported, for one run. */
-        interface Run {
-          readonly reply: string;
-          /** Replies the server read before the page's Close frame. */
-          readonly receivedBeforeClose: number;
-          /** Replies the server read after the page's Close frame (a protocol violation). */
-          readonly receivedAfterClose: number;
-          /** The code of the page's Close frame. */
-          readonly pageCloseCode: number | undefined;
+        interface Run extends CloseRaceRun<ShownMessage, ShownClosed> {
           readonly report: ReplierReport;
         }
 
         /**
-         * Opens a replying task in the page, lets `play` write the server's frames, answers the
-         * page's Close frame by closing TCP (the server's part, RFC 6455 §7.1.1), and returns
-         * what the server received and what the page's lifecycle `closed` event says.
+         * Opens a replying task in the page and plays run `run` of the close race against it;
+         * `closed` is what the page's lifecycle `closed` event says.
          */
-        async function replyRun(run: number, play: (conn: RawConnection, message: string) => Promise<void>): Promise<Run> {
+        async function replyRun(run: number, play: CloseRacePlay): Promise<Run> {
           const id = `replier-${++taskCount}`;
-          await harness(page, 'openReplier', id, { url: raw.url, transport });
-          const conn = await connections.next();
+          await harness(page, 'openReplier', id, { url: raw.url(), transport });
+          const conn = await raw.nextConnection();
           await harness(page, 'opened', id);
-          const message = `m${run}`;
-          await play(conn, message);
-          const pageClose = await conn.closeFrame();
-          conn.end();
-          const report = await harness<ReplierReport>(page, 'replierClosed', id);
-          await conn.ended;
-          const reply = `reply:${message}`;
-          const closeAt = conn.received.indexOf(pageClose);
-          const isReply = (index: number) => conn.received[index]!.opcode === Opcode.Text && conn.received[index]!.payload.toString() === reply;
-          const indexes = conn.received.map((_, index) => index).filter(isReply);
-          return {
-            reply,
-            receivedBeforeClose: indexes.filter((index) => index < closeAt).length,
-            receivedAfterClose: indexes.filter((index) => index > closeAt).length,
-            pageCloseCode: pageClose.closeCode,
-            report,
-          };
+          let report: ReplierReport | undefined;
+          const result = await playCloseRace<ShownMessage, ShownClosed>(conn, run, play, async () => {
+            report = await harness<ReplierReport>(page, 'replierClosed', id);
+            return report.closed;
+          });
+          return { ...result, report: report! };
         }
 
         /** Sent only what the server got; every reply counted exactly once; unreceived ones reported. */
-        function expectHonestAccounting(run: Run, label: string): void {
-          const { sent, inDoubt, undelivered } = run.report.closed;
-          const received = run.receivedBeforeClose;
+        function expectHonest(run: Run, label: string): void {
           expect(run.report.received, `${label}: the page received the message`).to.have.length(1);
           expect(run.report.replies, `${label}: the page replied once, without a throw`).to.have.length(1);
           expect(run.report.replies[0]!.thrown, label).to.equal(undefined);
-          expect(run.receivedAfterClose, `${label}: replies after the page's Close frame`).to.equal(0);
-          expect(sent, `${label}: sent ≤ replies the server received`).to.be.at.most(received);
-          expect(sent + inDoubt.length + undelivered.length, `${label}: sent + inDoubt + undelivered`).to.equal(1);
-          if (received === 0) {
-            expect([...inDoubt, ...undelivered], `${label}: the reply the server never got is reported`).to.deep.equal([{ text: run.reply }]);
-          }
-        }
-
-        function tally(runs: readonly Run[]) {
-          return {
-            runs: runs.length,
-            receivedByServer: runs.reduce((n, run) => n + run.receivedBeforeClose, 0),
-            inDoubt: runs.reduce((n, run) => n + run.report.closed.inDoubt.length, 0),
-            sent: runs.reduce((n, run) => n + run.report.closed.sent, 0),
-            undelivered: runs.reduce((n, run) => n + run.report.closed.undelivered.length, 0),
-          };
+          expectHonestAccounting(run, { text: run.reply }, label);
         }
 
         it('reports a reply written in the turn the peer Close arrives (one TCP write) as in doubt, never as sent', async () => {
           const runs: Run[] = [];
-          for (let i = 0; i < 20; i++) {
-            runs.push(
-              await replyRun(i, async (conn, message) => {
-                conn.sendFrames([
-                  { opcode: Opcode.Text, payload: message },
-                  { opcode: Opcode.Close, payload: encodeClosePayload(4001, 'bye') },
-                ]);
-              }),
-            );
-          }
-          const counts = tally(runs);
+          for (let i = 0; i < 20; i++) runs.push(await replyRun(i, textAndCloseInOneWrite));
           const first = runs[0]!.report;
           console.log(
-            `      Chromium ${transport}, text + Close(4001) in one write, ${counts.runs} runs: replies received by the server ${counts.receivedByServer}, ` +
-              `in doubt ${counts.inDoubt}, sent ${counts.sent}, undelivered ${counts.undelivered}; ` +
+            `      Chromium ${transport}, text + Close(4001) in one write, ${describeTally(runs)}; ` +
               `in onmessage: state ${first.replies[0]?.state}, bufferedAmount ${first.replies[0]?.bufferedBefore} → ${first.replies[0]?.bufferedAfter}`,
           );
           runs.forEach((run, i) => {
-            expectHonestAccounting(run, `run ${i}`);
-            expect(run.pageCloseCode, `run ${i}: the page echoes 4001`).to.equal(4001);
-            expect(run.report.closed, `run ${i}`).to.include({ closeCode: 4001, closeReason: 'bye', wasClean: true, errorCode: 'ERR_CLOSED_BY_PEER' });
+            expectHonest(run, `run ${i}`);
+            expect(run.clientCloseCode, `run ${i}: the page echoes 4001`).to.equal(4001);
+            expect(run.closed, `run ${i}`).to.include({ closeCode: 4001, closeReason: 'bye', wasClean: true, errorCode: 'ERR_CLOSED_BY_PEER' });
           });
         });
 
         it('counts a reply written 300 ms before the peer Close as sent, and the server receives it', async () => {
           const runs: Run[] = [];
-          for (let i = 0; i < 5; i++) {
-            runs.push(
-              await replyRun(i, async (conn, message) => {
-                conn.sendText(message);
-                await new Promise((resolve) => setTimeout(resolve, 300));
-                conn.sendClose(4001, 'bye');
-              }),
-            );
-          }
-          const counts = tally(runs);
-          console.log(
-            `      Chromium ${transport}, Close(4001) 300 ms after the text, ${counts.runs} runs: replies received by the server ${counts.receivedByServer}, ` +
-              `in doubt ${counts.inDoubt}, sent ${counts.sent}, undelivered ${counts.undelivered}`,
-          );
+          for (let i = 0; i < 5; i++) runs.push(await replyRun(i, closeAfter300ms));
+          console.log(`      Chromium ${transport}, Close(4001) 300 ms after the text, ${describeTally(runs)}`);
           runs.forEach((run, i) => {
-            expectHonestAccounting(run, `run ${i}`);
+            expectHonest(run, `run ${i}`);
             expect(run.receivedBeforeClose, `run ${i}: the server received the reply`).to.equal(1);
-            expect(run.report.closed, `run ${i}`).to.deep.include({ sent: 1, inDoubt: [], undelivered: [], closeCode: 4001 });
+            expect(run.closed, `run ${i}`).to.deep.include({ sent: 1, inDoubt: [], undelivered: [], closeCode: 4001 });
           });
         });
       });

@@ -10,47 +10,36 @@ import { expect } from 'chai';
 import { filter, firstValueFrom } from 'rxjs';
 import { WebSocket as UndiciWebSocket } from 'undici';
 import { fromWebSocketTask, type WebSocketConstructorLike, type WebSocketTaskEvent } from '../../src/index';
-import { AsyncQueue } from '../support/async-queue';
-import { encodeClosePayload, Opcode, startRawFrameServer, type RawConnection, type RawFrameServer } from '../support/raw-frame-server';
+import {
+  closeAfter300ms,
+  describeTally,
+  expectHonestAccounting,
+  playCloseRace,
+  rawServerForEachTest,
+  textAndCloseInOneWrite,
+  type CloseRacePlay,
+  type CloseRaceRun,
+} from '../support/close-race-accounting';
 
 const WebSocketCtor = UndiciWebSocket as unknown as WebSocketConstructorLike;
 
 type ClosedEvent = Extract<WebSocketTaskEvent, { type: 'closed' }>;
 
 /** What the server received, and what the task reported, for one run. */
-interface Run {
-  readonly reply: string;
-  /** Replies the server read before the client's Close frame. */
-  readonly receivedBeforeClose: number;
-  /** Replies the server read after the client's Close frame (a protocol violation). */
-  readonly receivedAfterClose: number;
-  readonly clientCloseCode: number | undefined;
+interface Run extends CloseRaceRun<unknown, ClosedEvent> {
+  /** Messages the task's handler replied to. */
   readonly replies: number;
-  readonly closed: ClosedEvent;
 }
 
 describe('a reply written as the peer closes, on the WHATWG path (undici WebSocket, raw frame server)', () => {
-  let raw: RawFrameServer;
-  let connections: AsyncQueue<RawConnection>;
-
-  beforeEach(async () => {
-    const queue = (connections = new AsyncQueue<RawConnection>('raw frame server connections'));
-    raw = await startRawFrameServer((conn) => queue.push(conn));
-  });
-
-  afterEach(async () => {
-    connections.end();
-    await raw.close();
-  });
+  const raw = rawServerForEachTest();
 
   /**
    * Opens a task that answers every text message `m` with `task.next('reply:' + m)` inside
-   * its message handler, lets `play` write the server's frames, answers the client's Close
-   * frame by closing TCP (the server's part, RFC 6455 §7.1.1), and returns what the server
-   * received and the task's lifecycle `closed` event.
+   * its message handler, and plays run `run` of the close race against it.
    */
-  async function replyRun(run: number, play: (conn: RawConnection, message: string) => Promise<void>): Promise<Run> {
-    const task = fromWebSocketTask({ url: raw.url, WebSocketCtor });
+  async function replyRun(run: number, play: CloseRacePlay): Promise<Run> {
+    const task = fromWebSocketTask({ url: raw.url(), WebSocketCtor });
     const closed = firstValueFrom(task.lifecycle.pipe(filter((event): event is ClosedEvent => event.type === 'closed')));
     const opened = firstValueFrom(task.lifecycle.pipe(filter((event) => event.type === 'open')));
     let replies = 0;
@@ -63,73 +52,27 @@ describe('a reply written as the peer closes, on the WHATWG path (undici WebSock
       error: () => undefined, // ERR_CLOSED_BY_PEER (4001): the closed event carries it
     });
     try {
-      const conn = await connections.next();
+      const conn = await raw.nextConnection();
       await opened;
-      const message = `m${run}`;
-      await play(conn, message);
-      const clientClose = await conn.closeFrame();
-      conn.end();
-      const event = await closed;
-      await conn.ended;
-      const reply = `reply:${message}`;
-      const closeAt = conn.received.indexOf(clientClose);
-      const indexes = conn.received
-        .map((frame, index) => (frame.opcode === Opcode.Text && frame.payload.toString() === reply ? index : -1))
-        .filter((index) => index >= 0);
-      return {
-        reply,
-        receivedBeforeClose: indexes.filter((index) => index < closeAt).length,
-        receivedAfterClose: indexes.filter((index) => index > closeAt).length,
-        clientCloseCode: clientClose.closeCode,
-        replies,
-        closed: event,
-      };
+      const result = await playCloseRace(conn, run, play, () => closed);
+      return { ...result, replies };
     } finally {
       subscription.unsubscribe();
     }
   }
 
   /** Sent only what the server got; every reply counted exactly once; unreceived ones reported. */
-  function expectHonestAccounting(run: Run, label: string): void {
-    const { sent, inDoubt, undelivered } = run.closed;
+  function expectHonest(run: Run, label: string): void {
     expect(run.replies, `${label}: the task replied once`).to.equal(1);
-    expect(run.receivedAfterClose, `${label}: replies after the client's Close frame`).to.equal(0);
-    expect(sent, `${label}: sent ≤ replies the server received`).to.be.at.most(run.receivedBeforeClose);
-    expect(sent + inDoubt.length + undelivered.length, `${label}: sent + inDoubt + undelivered`).to.equal(1);
-    if (run.receivedBeforeClose === 0) {
-      expect([...inDoubt, ...undelivered], `${label}: the reply the server never got is reported`).to.deep.equal([run.reply]);
-    }
-  }
-
-  function tally(runs: readonly Run[]) {
-    return {
-      runs: runs.length,
-      receivedByServer: runs.reduce((n, run) => n + run.receivedBeforeClose, 0),
-      inDoubt: runs.reduce((n, run) => n + run.closed.inDoubt.length, 0),
-      sent: runs.reduce((n, run) => n + run.closed.sent, 0),
-      undelivered: runs.reduce((n, run) => n + run.closed.undelivered.length, 0),
-    };
+    expectHonestAccounting(run, run.reply, label);
   }
 
   it('never counts a reply written in the turn the peer Close arrives (one TCP write) as sent unless the server got it', async () => {
     const runs: Run[] = [];
-    for (let i = 0; i < 20; i++) {
-      runs.push(
-        await replyRun(i, async (conn, message) => {
-          conn.sendFrames([
-            { opcode: Opcode.Text, payload: message },
-            { opcode: Opcode.Close, payload: encodeClosePayload(4001, 'bye') },
-          ]);
-        }),
-      );
-    }
-    const counts = tally(runs);
-    console.log(
-      `      undici, text + Close(4001) in one write, ${counts.runs} runs: replies received by the server ${counts.receivedByServer}, ` +
-        `in doubt ${counts.inDoubt}, sent ${counts.sent}, undelivered ${counts.undelivered}`,
-    );
+    for (let i = 0; i < 20; i++) runs.push(await replyRun(i, textAndCloseInOneWrite));
+    console.log(`      undici, text + Close(4001) in one write, ${describeTally(runs)}`);
     runs.forEach((run, i) => {
-      expectHonestAccounting(run, `run ${i}`);
+      expectHonest(run, `run ${i}`);
       expect(run.clientCloseCode, `run ${i}: the client echoes 4001`).to.equal(4001);
       expect(run.closed, `run ${i}`).to.include({ closeCode: 4001, closeReason: 'bye', wasClean: true });
       expect(run.closed.error?.code, `run ${i}`).to.equal('ERR_CLOSED_BY_PEER');
@@ -138,22 +81,10 @@ describe('a reply written as the peer closes, on the WHATWG path (undici WebSock
 
   it('counts a reply written 300 ms before the peer Close as sent, and the server receives it', async () => {
     const runs: Run[] = [];
-    for (let i = 0; i < 5; i++) {
-      runs.push(
-        await replyRun(i, async (conn, message) => {
-          conn.sendText(message);
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          conn.sendClose(4001, 'bye');
-        }),
-      );
-    }
-    const counts = tally(runs);
-    console.log(
-      `      undici, Close(4001) 300 ms after the text, ${counts.runs} runs: replies received by the server ${counts.receivedByServer}, ` +
-        `in doubt ${counts.inDoubt}, sent ${counts.sent}, undelivered ${counts.undelivered}`,
-    );
+    for (let i = 0; i < 5; i++) runs.push(await replyRun(i, closeAfter300ms));
+    console.log(`      undici, Close(4001) 300 ms after the text, ${describeTally(runs)}`);
     runs.forEach((run, i) => {
-      expectHonestAccounting(run, `run ${i}`);
+      expectHonest(run, `run ${i}`);
       expect(run.receivedBeforeClose, `run ${i}: the server received the reply`).to.equal(1);
       expect(run.closed, `run ${i}`).to.deep.include({ sent: 1, inDoubt: [], undelivered: [], closeCode: 4001 });
     });

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseAst } from 'rollup/parseAst';
+import { externalImports, importedSpecifiers, isNatsClient, isRedisClient } from '../support/dist-imports';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
@@ -24,28 +24,6 @@ function filesUnder(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** The module specifiers a JS file loads: static and dynamic imports, re-exports, `require` calls. */
-function importedSpecifiers(code: string): string[] {
-  const specifiers: string[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (typeof node !== 'object' || node === null) return;
-    const n = node as { type?: string; source?: { value?: unknown }; callee?: { type?: string; name?: string }; arguments?: { value?: unknown }[] };
-    const loads =
-      n.type === 'ImportDeclaration' ||
-      n.type === 'ImportExpression' ||
-      n.type === 'ExportAllDeclaration' ||
-      n.type === 'ExportNamedDeclaration';
-    if (loads && typeof n.source?.value === 'string') specifiers.push(n.source.value);
-    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.name === 'require') {
-      specifiers.push(String(n.arguments?.[0]?.value));
-    }
-    Object.values(node).forEach(visit);
-  };
-  visit(parseAst(code));
-  return specifiers;
-}
-
 function isNodeOnly(specifier: string): boolean {
   return specifier === 'ws' || specifier.startsWith('ws/') || isBuiltin(specifier);
 }
@@ -53,23 +31,6 @@ function isNodeOnly(specifier: string): boolean {
 /** The optional peers only `./nestjs` may load. */
 function isNestOnly(specifier: string): boolean {
   return specifier.startsWith('@nestjs/') || specifier === 'reflect-metadata';
-}
-
-/** The client libraries only the bus entries may load: ioredis for ./bus/redis*, @nats-io/* for ./bus/nats. */
-function isRedisClient(specifier: string): boolean {
-  return specifier === 'ioredis' || specifier.startsWith('ioredis/');
-}
-function isNatsClient(specifier: string): boolean {
-  return specifier.startsWith('@nats-io/');
-}
-
-/** What a built file loads from outside dist/, following its own chunks (relative imports). */
-function externalImports(file: string, seen = new Set<string>()): string[] {
-  if (seen.has(file)) return [];
-  seen.add(file);
-  return importedSpecifiers(readFileSync(file, 'utf8')).flatMap((specifier) =>
-    specifier.startsWith('.') ? externalImports(join(file, '..', specifier), seen) : [specifier],
-  );
 }
 
 describe('build output (dist/)', () => {

@@ -3,11 +3,13 @@
  * peers here, in Node, on loopback. The page performs the task steps between two waits as one
  * batch, in one synchronous turn (test/browser/page/contract-runner.ts), before the peer steps
  * that follow them; each wait resolves on the event it waits for (never a sleep) or gives up
- * after `waitTimeout` ms, which stops the script early, as drivers/live-runner.ts does in Node.
+ * after `waitTimeout` ms, which stops the script early, as drivers/live-runner.ts does in Node
+ * (both run here, in Node, with the waits of drivers/live-waits.ts).
  */
 import type { Page } from 'playwright-core';
 import { WebSocketTaskError, type CloseCode, type WebSocketTaskErrorCode } from '../../../src/index';
 import type { ScenarioRun } from '../../contract/driver';
+import { liveWaits, peerAt as peerIn, WaitTimeout } from '../../contract/drivers/live-waits';
 import type { LoopbackPeer } from '../../contract/loopback-peer';
 import type { Observed } from '../../contract/observed';
 import { describeWait, type Scenario, type Step, type Wait } from '../../contract/scenario';
@@ -31,8 +33,6 @@ const WAIT_TIMEOUT = 3_000;
 
 /** The task steps: the recorder's to perform (observed.ts `TaskRecorder.perform`). */
 const taskSteps: ReadonlySet<Step['type']> = new Set(['subscribe', 'unsubscribe', 'next', 'complete', 'cancel', 'error', 'drained', 'sample']);
-
-class WaitTimeout extends Error {}
 
 /** Calls `window.contract[name](...args)` in the page. */
 function inPage<T>(page: Page, name: string, ...args: unknown[]): Promise<T> {
@@ -64,43 +64,16 @@ export async function runInPage(
   start: (changed: () => void) => Promise<PeerSide>,
   waitTimeout = WAIT_TIMEOUT,
 ): Promise<ScenarioRun> {
-  let recheck = (): void => undefined;
-  const side = await start(() => recheck());
+  const waits = liveWaits(waitTimeout);
+  const side = await start(waits.changed);
   const peers: LoopbackPeer[] = [];
-
-  /** Resolves once `holds()` is true, re-checked whenever a peer records something. */
-  const peerWait = (holds: () => boolean, what: string): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (holds()) return resolve();
-      const timer = setTimeout(() => {
-        recheck = () => undefined;
-        reject(new WaitTimeout(`after waiting ${waitTimeout} ms for ${what}`));
-      }, waitTimeout);
-      recheck = () => {
-        if (!holds()) return;
-        clearTimeout(timer);
-        recheck = () => undefined;
-        resolve();
-      };
-    });
+  const { waitFor: peerWait, within } = waits;
 
   const pageWait = async (wait: Wait): Promise<void> => {
-    if (!(await inPage<boolean>(page, 'waitFor', wait, waitTimeout))) throw new WaitTimeout(`after waiting ${waitTimeout} ms for ${describeWait(wait)}`);
+    if (!(await inPage<boolean>(page, 'waitFor', wait, waitTimeout))) throw waits.timedOut(describeWait(wait));
   };
 
-  const within = <T>(promise: Promise<T>, what: string): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new WaitTimeout(`after waiting ${waitTimeout} ms for ${what}`)), waitTimeout);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-  };
-
-  const peerAt = (index: number | undefined): LoopbackPeer => {
-    const found = index === undefined ? peers.at(-1) : peers[index];
-    if (found === undefined) throw new Error(`the script addresses peer connection ${index ?? 'newest'}, which never opened`);
-    return found;
-  };
+  const peerAt = (index: number | undefined): LoopbackPeer => peerIn(peers, index);
 
   const wait = async (step: Step): Promise<void> => {
     if (step.type === 'open') {
@@ -151,7 +124,7 @@ export async function runInPage(
     const observed: Observed = { ...recorded, peers: peers.map((peer) => [...peer.frames]) };
     return { observed, ...(stoppedEarly && { stoppedEarly }) };
   } finally {
-    recheck = () => undefined;
+    waits.dispose();
     await inPage(page, 'dispose');
     await side.close();
   }

@@ -1,13 +1,14 @@
 /**
  * Runs a script in real time against loopback sockets: steps between two waits run in one
  * synchronous turn, each wait resolves on the event it waits for (never a sleep) or gives
- * up after `waitTimeout` ms, which stops the script early.
+ * up after `waitTimeout` ms, which stops the script early (live-waits.ts).
  */
 import type { WebSocketTask } from '../../../src/index';
 import type { ScenarioRun } from '../driver';
 import type { LoopbackPeer } from '../loopback-peer';
 import { TaskRecorder } from '../observed';
 import { describeWait, type Scenario, type Step } from '../scenario';
+import { liveWaits, peerAt as peerIn, WaitTimeout } from './live-waits';
 
 /** A task and its peer, made for one run of a scenario. */
 export interface LiveSession {
@@ -23,55 +24,18 @@ export interface LiveSession {
 /** Loopback answers in milliseconds; a wait that lasts this long will not end. */
 const WAIT_TIMEOUT = 2_000;
 
-class WaitTimeout extends Error {}
-
 /** Runs `scenario` on the session `start` makes; `changed` must be called whenever a peer records something. */
 export async function runLive(
   scenario: Scenario,
   start: (changed: () => void) => Promise<LiveSession>,
   waitTimeout = WAIT_TIMEOUT,
 ): Promise<ScenarioRun> {
-  let recheck = (): void => undefined;
-  const session = await start(() => recheck());
-  const recorder = new TaskRecorder(session.task, () => recheck());
+  const waits = liveWaits(waitTimeout);
+  const session = await start(waits.changed);
+  const recorder = new TaskRecorder(session.task, waits.changed);
   const peers: LoopbackPeer[] = [];
-
-  /** Resolves once `holds()` is true, re-checked on every recorded change. */
-  const waitFor = (holds: () => boolean, what: string): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (holds()) return resolve();
-      const timer = setTimeout(() => {
-        recheck = () => undefined;
-        reject(new WaitTimeout(`after waiting ${waitTimeout} ms for ${what}`));
-      }, waitTimeout);
-      recheck = () => {
-        if (!holds()) return;
-        clearTimeout(timer);
-        recheck = () => undefined;
-        resolve();
-      };
-    });
-
-  const within = <T>(promise: Promise<T>, what: string): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new WaitTimeout(`after waiting ${waitTimeout} ms for ${what}`)), waitTimeout);
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-
-  const peerAt = (index: number | undefined): LoopbackPeer => {
-    const found = index === undefined ? peers.at(-1) : peers[index];
-    if (found === undefined) throw new Error(`the script addresses peer connection ${index ?? 'newest'}, which never opened`);
-    return found;
-  };
+  const { waitFor, within } = waits;
+  const peerAt = (index: number | undefined): LoopbackPeer => peerIn(peers, index);
 
   /** Performs a step that takes no time; `false` for a wait. */
   const performNow = (step: Step): boolean => {
@@ -113,7 +77,7 @@ export async function runLive(
     }
     return { observed: recorder.snapshot(peers.map((peer) => peer.frames)), ...(stoppedEarly && { stoppedEarly }) };
   } finally {
-    recheck = () => undefined;
+    waits.dispose();
     recorder.dispose();
     session.task.unsubscribe();
     await session.close();
