@@ -179,9 +179,10 @@ export class Connection<T> implements TransportListener {
 
   closing(closeCode: number, closeReason: string): void {
     this.#host.closing(closeCode, closeReason);
-    // A wrapped socket paused until its first subscriber must read on, or the peer's Close
-    // frame stays unread and the handshake ends only at closeTimeout (unclean).
-    if (this.#held !== null) this.#socket.resume?.();
+    // A paused socket (pauseInbound(), or a wrapped one waiting for its first subscriber) must
+    // read on, or the peer's Close frame stays unread behind the data and the handshake ends
+    // only at closeTimeout, unclean.
+    this.#socket.resume?.();
   }
 
   // TransportListener

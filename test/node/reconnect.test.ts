@@ -326,6 +326,40 @@ describe('backpressure', () => {
   });
 });
 
+describe('closing while inbound is paused', () => {
+  for (const close of ['complete()', 'cancel(4001)'] as const) {
+    it(`${close} after pauseInbound(), with data backed up: reads on, so the peer's Close reply is read and the close is clean (not ended unclean by closeTimeout)`, async () => {
+      const server = await startWsServer({
+        onConnection: ({ socket }) => {
+          for (let i = 0; i < 200; i++) socket.send('x'.repeat(16 * 1024));
+        },
+      });
+      try {
+        const task = fromWebSocketTask<string>({ url: server.url, closeTimeout: 5_000 });
+        const closed = firstValueFrom(task.lifecycle.pipe(filter((event) => event.type === 'closed')));
+        let received = 0;
+        task.subscribe({
+          next: () => {
+            if (++received === 1) task.pauseInbound();
+          },
+          error: () => undefined,
+        });
+        const peer = await server.nextConnection();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(received, 'delivery stopped at the pause').to.be.below(200);
+        if (close === 'complete()') task.complete();
+        else task.cancel(4001, 'done');
+        const event = await closed;
+        // A Close reply left unread behind the data would end the handshake at closeTimeout: wasClean false.
+        expect(event.type === 'closed' && [event.closeCode, event.wasClean]).to.deep.equal([close === 'complete()' ? 1000 : 4001, true]);
+        expect((await peer.closed).code).to.equal(close === 'complete()' ? 1000 : 4001);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
 describe('heartbeat configuration', () => {
   const WebSocketCtor = UndiciWebSocket as unknown as WebSocketConstructorLike;
   it('refuses a protocol-ping heartbeat on a WHATWG socket, which cannot ping', () => {
