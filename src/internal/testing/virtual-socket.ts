@@ -42,6 +42,16 @@ export class VirtualSocket<T> implements TransportSocket {
   /** Under `whatwg`, a message over the size limit was found: the adapter ignores what follows. */
   #oversize = false;
   readonly #timers = new Set<Subscription>();
+  /** Paused (`ws` only): the peer's messages and Close wait here, in order, as TCP would hold them. */
+  #paused = false;
+  #held: PeerStep<T>[] = [];
+  /**
+   * Under `rfc6455`, pauses like a `ws` socket: the script's messages and its Close frame wait
+   * until `resume()`, in order (a drop is not held: it ends the connection and what waited is
+   * lost). Absent under `whatwg`, as on the browser's classic `WebSocket`.
+   */
+  readonly pause?: () => void;
+  readonly resume?: () => void;
 
   constructor(
     private readonly request: TransportRequest,
@@ -51,6 +61,16 @@ export class VirtualSocket<T> implements TransportSocket {
     steps: readonly PeerStep<T>[],
   ) {
     for (const step of steps) this.#later(() => this.#play(step), step.frame);
+    if (settings.closeCodeRules !== 'whatwg') {
+      this.pause = () => {
+        this.#paused = true;
+      };
+      this.resume = () => {
+        if (!this.#paused) return;
+        this.#paused = false;
+        this.#later(() => this.#playHeld(), 0);
+      };
+    }
   }
 
   get closeCodeRules(): CloseCodeRules {
@@ -132,6 +152,21 @@ export class VirtualSocket<T> implements TransportSocket {
   }
 
   #play(step: PeerStep<T>): void {
+    const inBand = step.type === 'message' || (step.type === 'end' && step.ending.kind === 'close');
+    if (inBand && (this.#paused || this.#held.length > 0)) {
+      this.#held.push(step);
+      return;
+    }
+    if (step.type === 'end') this.#held = [];
+    this.#playNow(step);
+  }
+
+  /** What waited while paused, in order, until paused again or done. */
+  #playHeld(): void {
+    while (!this.#paused && this.#held.length > 0 && this.#state !== 'closed') this.#playNow(this.#held.shift()!);
+  }
+
+  #playNow(step: PeerStep<T>): void {
     switch (step.type) {
       case 'open':
         this.#state = 'open';

@@ -8,8 +8,9 @@ import { TRADE_FEED_URL, TRADE_STORE, TradeJournal, type Trade } from './trade-j
 
 // Marble tests of the journal with the library's testing kit: a virtual trade server scripted
 // with marble diagrams, and a store that takes virtual time, so that the store can lag behind
-// the feed. The virtual peer cannot pause (its task's pauseInbound() returns false), so the
-// tests watch the task's pauseInbound()/resumeInbound() calls with vi.spyOn.
+// the feed. Under browser rules the virtual peer is the classic WebSocket, which cannot pause
+// (its task's pauseInbound() returns false; the WebSocketStream transport is not modelled), so
+// the tests watch the task's pauseInbound()/resumeInbound() calls with vi.spyOn.
 describe('TradeJournal', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
@@ -119,7 +120,7 @@ describe('TradeJournal', () => {
       testScheduler.flush();
       expect(ids).toEqual([...`${burst}yz`]);
       expect(journal.stored()).toBe(36);
-      // The virtual peer cannot pause: the calls are the journal's, not a paused connection.
+      // A classic WebSocket cannot pause: the calls are the journal's, not a paused connection.
       expect(pause).toHaveBeenCalledTimes(5);
       expect(pause).toHaveReturnedWith(false);
       expect(resume).toHaveBeenCalledTimes(2);
