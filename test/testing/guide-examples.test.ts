@@ -1,9 +1,9 @@
 // The examples of docs/marble-testing.md besides the price ticker, run as tests.
 // guide.test.ts checks that the guide shows each one as it is here.
 import { expect } from 'chai';
-import { map, retry } from 'rxjs';
+import { map, retry, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { CloseCode } from '../../src/index';
+import { CloseCode, processInbound } from '../../src/index';
 import { closeFrame, createVirtualPeer, PeerEnding, summarizeErrors } from '../../src/testing/index';
 
 describe('docs/marble-testing.md examples', () => {
@@ -85,6 +85,24 @@ describe('docs/marble-testing.md examples', () => {
       expectObservable(task.pipe(retry(2))).toBe('--a-----b-|');
       expectObservable(peer.requests.pipe(map(({ index }) => index))).toBe('0---1-2', { 0: 0, 1: 1, 2: 2 });
     });
+    // end
+  });
+
+  it('holds the peer while processInbound is at its high-water mark', () => {
+    // guide: backpressure
+    const arrivals: number[] = [];
+    testScheduler.run(({ cold, expectObservable }) => {
+      const peer = createVirtualPeer();
+      peer.script('^ a b c d', { a: 'a', b: 'b', c: 'c', d: 'd' });
+      const task = peer.fromWebSocketTask('wss://example.test');
+      const processed = task.pipe(
+        tap(() => arrivals.push(testScheduler.now())),
+        // 5 ms per message, at most 2 received and unfinished: c and d wait at the peer.
+        processInbound(task, (message) => cold('5ms (x|)', { x: String(message).toUpperCase() }), { highWaterMark: 2 }),
+      );
+      expectObservable(processed, '^ 30ms !').toBe('------ A 4ms B 4ms C 4ms D');
+    });
+    expect(arrivals).to.deep.equal([1, 2, 6, 11]);
     // end
   });
 });
