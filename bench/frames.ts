@@ -5,6 +5,7 @@
  * is then the bottleneck of every throughput cell.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -151,4 +152,35 @@ export class FrameReader {
 export function jsonPayload(size: number): string {
   if (size < 8) throw new RangeError('message size must be at least 8 bytes');
   return `{"p":"${'x'.repeat(size - 8)}"}`;
+}
+
+/**
+ * A bare client socket to 127.0.0.1:`port` (the benches' cheap clients): sends the opening
+ * handshake and, once the server answers 101, feeds every byte after it to `reader`. The
+ * socket is returned at once; `opened` settles with the handshake.
+ */
+export function openFrameSocket(port: number, reader: FrameReader): { readonly socket: Socket; readonly opened: Promise<void> } {
+  const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+  const opened = new Promise<void>((resolve, reject) => {
+    let head = '';
+    const onHandshake = (chunk: Buffer): void => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      if (!head.startsWith('HTTP/1.1 101')) {
+        reject(new Error(`handshake refused: ${head.slice(0, 40)}`));
+        return;
+      }
+      socket.off('data', onHandshake);
+      socket.on('data', (data: Buffer) => reader.push(data));
+      const rest = Buffer.from(head.slice(end + 4), 'latin1');
+      if (rest.length > 0) reader.push(rest);
+      resolve();
+    };
+    socket.on('data', onHandshake);
+    socket.once('error', reject);
+    socket.on('error', () => undefined);
+    socket.write(upgradeRequest('127.0.0.1', port, '/'));
+  });
+  return { socket, opened };
 }

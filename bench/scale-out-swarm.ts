@@ -12,8 +12,8 @@
  * time (`process.hrtime.bigint()`, one clock for every process of the machine) of the frame
  * that completed the total.
  */
-import { connect, type Socket } from 'node:net';
-import { FrameReader, Opcode, upgradeRequest } from './frames.js';
+import type { Socket } from 'node:net';
+import { FrameReader, Opcode, openFrameSocket } from './frames.js';
 
 const port = Number(process.argv[2]);
 const count = Number(process.argv[3]);
@@ -89,30 +89,9 @@ function answer(complete: boolean): void {
 }
 
 function open(connection: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
-    sockets.push(socket);
-    let head = '';
-    const reader = new FrameReader(true, (opcode, _fin, payload) => onFrame(connection, opcode, payload));
-    const onHandshake = (chunk: Buffer): void => {
-      head += chunk.toString('latin1');
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      if (!head.startsWith('HTTP/1.1 101')) {
-        reject(new Error(`handshake refused: ${head.slice(0, 40)}`));
-        return;
-      }
-      socket.off('data', onHandshake);
-      socket.on('data', (data: Buffer) => reader.push(data));
-      const rest = Buffer.from(head.slice(end + 4), 'latin1');
-      if (rest.length > 0) reader.push(rest);
-      resolve();
-    };
-    socket.on('data', onHandshake);
-    socket.once('error', reject);
-    socket.on('error', () => undefined);
-    socket.write(upgradeRequest('127.0.0.1', port, '/'));
-  });
+  const { socket, opened } = openFrameSocket(port, new FrameReader(true, (opcode, _fin, payload) => onFrame(connection, opcode, payload)));
+  sockets.push(socket);
+  return opened;
 }
 
 process.on('disconnect', () => process.exit(0));

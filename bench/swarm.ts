@@ -5,8 +5,8 @@
  * `{ connected }` over IPC once all are open; answers `{ expect: N }` once N frames in all
  * have arrived, with the monotonic time of the last one.
  */
-import { connect, type Socket } from 'node:net';
-import { FrameReader, upgradeRequest } from './frames.js';
+import type { Socket } from 'node:net';
+import { FrameReader, openFrameSocket } from './frames.js';
 
 const port = Number(process.argv[2]);
 const count = Number(process.argv[3]);
@@ -32,30 +32,9 @@ function answer(): void {
 }
 
 function open(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
-    sockets.push(socket);
-    let head = '';
-    const reader = new FrameReader(false, onFrame);
-    const onHandshake = (chunk: Buffer): void => {
-      head += chunk.toString('latin1');
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      if (!head.startsWith('HTTP/1.1 101')) {
-        reject(new Error(`handshake refused: ${head.slice(0, 40)}`));
-        return;
-      }
-      socket.off('data', onHandshake);
-      socket.on('data', (data: Buffer) => reader.push(data));
-      const rest = Buffer.from(head.slice(end + 4), 'latin1');
-      if (rest.length > 0) reader.push(rest);
-      resolve();
-    };
-    socket.on('data', onHandshake);
-    socket.once('error', reject);
-    socket.on('error', () => undefined);
-    socket.write(upgradeRequest('127.0.0.1', port, '/'));
-  });
+  const { socket, opened } = openFrameSocket(port, new FrameReader(false, onFrame));
+  sockets.push(socket);
+  return opened;
 }
 
 const timer = setTimeout(() => process.exit(1), TIME_LIMIT_MS);
