@@ -79,16 +79,18 @@ export async function pushToPausedPage(page: Page, pausedPage: PausedPage, messa
     await pausedPage.open(server.url);
     const peer: PeerConnection = await pushed;
 
-    // Paused: wait until everything landed in the page, or the server's buffer stopped moving for a second.
-    let last = -1;
+    // Paused: wait until everything landed in the page, or neither the server's buffer nor the
+    // page's count moved for a second (the server's buffer alone can sit at 0 while the page is
+    // still taking in what the kernel and the browser's network service hold).
+    let last = '';
     let still = 0;
     await settle(
       async () => {
         const { consumed, landedInPage } = await pausedPage.status();
         if (consumed + landedInPage >= messages) return true;
-        const buffered = peer.socket.bufferedAmount;
-        still = buffered === last ? still + 1 : 0;
-        last = buffered;
+        const state = `${peer.socket.bufferedAmount}/${landedInPage}`;
+        still = state === last ? still + 1 : 0;
+        last = state;
         return still >= 10;
       },
       60_000,
