@@ -140,12 +140,12 @@ describe('CLI: listen', () => {
       const url = await listening(cli);
       const a = await openClient(url);
       expect(await upgradeStatus(url)).to.equal('503 Retry-After: 5'); // the same address as a
-      const b = new WebSocket(url, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+      const b = new WebSocket(url, { headers: { 'x-forwarded-for': '127.0.0.7' } });
       await new Promise((resolve) => b.once('open', resolve));
-      const c = new WebSocket(url, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      const c = new WebSocket(url, { headers: { 'x-forwarded-for': '127.0.0.9' } });
       await new Promise((resolve) => c.once('open', resolve));
-      expect(await upgradeStatus(url, { 'x-forwarded-for': '192.0.2.1' })).to.equal('503 Retry-After: 5'); // 3 in all
-      await cli.waitFor('stderr', /refused 127\.0\.0\.1: maxConnectionsPerAddress \(HTTP 503\)\n[\s\S]*refused 192\.0\.2\.1: maxConnections \(HTTP 503\)\n/);
+      expect(await upgradeStatus(url, { 'x-forwarded-for': '127.0.0.21' })).to.equal('503 Retry-After: 5'); // 3 in all
+      await cli.waitFor('stderr', /refused 127\.0\.0\.1: maxConnectionsPerAddress \(HTTP 503\)\n[\s\S]*refused 127\.0\.0\.21: maxConnections \(HTTP 503\)\n/);
       for (const client of [a.socket, b, c]) client.terminate();
     });
 

@@ -221,9 +221,9 @@ describe('fromWebSocketServer security', () => {
     it('counts the last address of clientAddressHeader per client, so a spoofed first entry does not help', async () => {
       fixture = await startTaskServer({ maxConnectionsPerAddress: 1, clientAddressHeader: 'X-Forwarded-For' });
       const events = countEvents(fixture.server);
-      clients.push(await openClient(fixture.url, { headers: { 'x-forwarded-for': '198.51.100.7' } }));
-      clients.push(await openClient(fixture.url, { headers: { 'x-forwarded-for': '203.0.113.9' } }));
-      const spoofed = await attemptUpgrade(fixture.url, { 'X-Forwarded-For': '192.0.2.1, 198.51.100.7' });
+      clients.push(await openClient(fixture.url, { headers: { 'x-forwarded-for': '127.0.0.7' } }));
+      clients.push(await openClient(fixture.url, { headers: { 'x-forwarded-for': '127.0.0.9' } }));
+      const spoofed = await attemptUpgrade(fixture.url, { 'X-Forwarded-For': '127.0.0.21, 127.0.0.7' });
       expect(spoofed.status).to.equal(503);
       expect(events.get('refused:maxConnectionsPerAddress:503')).to.equal(1);
     });
