@@ -8,7 +8,7 @@
  * under tsx its heap per idle connection reads ~3 KiB higher than it is, and the harness's
  * own closures blur every variant. tsx's loader thread also adds to every child's RSS.
  */
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,23 @@ export interface BuiltBench {
 const EXTERNAL = ['ws', 'rxjs', 'rxjs/*', 'undici', 'bufferutil', 'utf-8-validate'];
 
 /**
+ * How a bench child is built: one ES module for this Node, without `keepNames` (see above);
+ * `external` packages are resolved from node_modules at run time.
+ */
+export function childBuildOptions(external: readonly string[] = EXTERNAL): BuildOptions {
+  return {
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: `node${process.versions.node.split('.')[0]}`,
+    external: [...external],
+    keepNames: false,
+    logLevel: 'error',
+    outExtension: { '.js': '.mjs' },
+  };
+}
+
+/**
  * Builds into `dir`, which must lie inside the repository so that the built files resolve
  * `ws` and `rxjs` from its node_modules.
  */
@@ -34,16 +51,7 @@ export async function buildBench(dir: string, options: { library?: string; alt?:
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const bench = fileURLToPath(new URL('.', import.meta.url));
-  const common = {
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: `node${process.versions.node.split('.')[0]}`,
-    external: EXTERNAL,
-    keepNames: false,
-    logLevel: 'error',
-    outExtension: { '.js': '.mjs' },
-  } as const;
+  const common = childBuildOptions();
   await build({
     ...common,
     entryPoints: Object.fromEntries(CHILD_SCRIPTS.map((name) => [name, join(bench, `${name}.ts`)])),

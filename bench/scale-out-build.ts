@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childBuildOptions } from './build.js';
 
 /** The child scripts (bench/NAME.ts → NAME.mjs). */
 export const SCALE_OUT_CHILDREN = ['scale-out-node', 'scale-out-swarm', 'scale-out-restart-peer', 'scale-out-resume-server'] as const;
@@ -21,15 +22,8 @@ export async function buildScaleOutChildren(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const bench = fileURLToPath(new URL('.', import.meta.url));
   await build({
+    ...childBuildOptions(EXTERNAL),
     entryPoints: Object.fromEntries(SCALE_OUT_CHILDREN.map((name) => [name, join(bench, `${name}.ts`)])),
     outdir: dir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: `node${process.versions.node.split('.')[0]}`,
-    external: EXTERNAL,
-    keepNames: false,
-    logLevel: 'error',
-    outExtension: { '.js': '.mjs' },
   });
 }
