@@ -8,16 +8,9 @@ import { CloseCode, fromWebSocketTask } from '../../src/index';
 import type * as Gateways from './support/gateways';
 import type * as NestApp from './support/nest-app';
 import { observeTask, taskError } from '../support/observe-task';
+import { unusedPort } from '../support/ws-test-server';
 import { connectClient, delay, terminateClients, until } from './support/ws-client';
 
-/** A port free right now (for a gateway with a port of its own). */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('WebSocketTaskAdapter', () => {
   let nest: typeof NestApp;
@@ -135,7 +128,7 @@ describe('WebSocketTaskAdapter', () => {
     });
 
     it('gives a gateway with a port its own HTTP server: upgrades there, plain HTTP gets 426, app.close() releases the port', async () => {
-      const port = await freePort();
+      const port = await unusedPort();
       await start([gateways.echoGateway('own', port)]);
       const client = await connectClient(`ws://127.0.0.1:${port}/`);
       client.send('who:own');
