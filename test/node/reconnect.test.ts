@@ -174,9 +174,8 @@ describe('heartbeat', () => {
   it("keeps a connection whose peer answers pings: ws's pongs reach the heartbeat", async () => {
     const server = await startWsServer();
     try {
-      // Without its pong, the first ping (at 20 ms) would drop the connection at 220 ms, before
-      // the 15th ping (300 ms); 200 ms leaves a pong room on a loaded machine.
-      const task = fromWebSocketTask({ url: server.url, heartbeat: { interval: 20, timeout: 200 } });
+      // Without its pong, the first ping (at 5 ms) would drop the connection at 55 ms, before the 15th ping.
+      const task = fromWebSocketTask({ url: server.url, heartbeat: { interval: 5, timeout: 50 } });
       const run = observeTask(task);
       const peer = await server.nextConnection();
       const answered = new Promise<string>((resolve) => {
@@ -212,7 +211,7 @@ describe('heartbeat', () => {
         WebSocketCtor: UndiciWebSocket as unknown as WebSocketConstructorLike,
         codec: jsonCodec<Msg>(),
         // One ping awaits its pong at a time: a fifth ping means four pongs were recognized.
-        heartbeat: { interval: 10, timeout: 300, message: () => ({ type: 'ping' }), isPong: (m) => m.type === 'pong' },
+        heartbeat: { interval: 10, timeout: 30, message: () => ({ type: 'ping' }), isPong: (m) => m.type === 'pong' },
       });
       const run = observeTask(task);
       const peer = await server.nextConnection();

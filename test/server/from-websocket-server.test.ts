@@ -375,9 +375,7 @@ describe('fromWebSocketServer', () => {
 
   describe('task options', () => {
     it('passes them to every connection: a heartbeat drops a client that stops answering pings (1006)', async () => {
-      // A generous timeout: the answering client's pong must never miss it on a loaded machine
-      // (100 ms did once, in CI's Node 22 run); the silent one misses it whatever its length.
-      fixture = await startTaskServer({ heartbeat: { interval: 30, timeout: 1_000 } });
+      fixture = await startTaskServer({ heartbeat: { interval: 30, timeout: 100 } });
       const limited = firstValueFrom(fixture.server.lifecycle.pipe(filter((event) => event.type === 'limited')));
       const silent = await connectRawClient(fixture.url); // never answers a ping
       const silentConnection = await fixture.nextConnection();
